@@ -1,0 +1,45 @@
+# Everything a newcomer needs: `make run` serves the app with demo data, `make test` runs the suite.
+SHELL := /bin/bash
+export UV_SYSTEM_CERTS := 1
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+
+.PHONY: run test lint format install browser check-deploy clean
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
+	$(UV) sync --frozen --quiet
+
+browser:
+	@bin/ensure-chromium
+
+## run: the app on 127.0.0.1:8000 with a Celery worker and beat, SQLite and demo data.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	bin/run
+
+## test: lint, migrations check and the whole suite (set DATABASE_URL for PostgreSQL).
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+check-deploy: install
+	EPAPHRAS_ENV=production DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=example.org \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var staticfiles test-artifacts .pytest_cache .ruff_cache

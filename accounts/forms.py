@@ -1,0 +1,36 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.timezones import time_zone_choices
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("Anna Smith")}),
+    )
+    time_zone = forms.CharField(
+        widget=forms.HiddenInput(attrs={"data-detect-time-zone": ""}), required=False
+    )
+
+    def signup(self, request, user: User) -> None:
+        from accounts.services import user_apply_signup
+
+        user_apply_signup(
+            user=user,
+            name=self.cleaned_data["name"],
+            time_zone=self.cleaned_data.get("time_zone") or "",
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["name", "time_zone"]
+        labels = {"name": _("Your name")}

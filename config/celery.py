@@ -1,0 +1,25 @@
+"""The Celery app and the one beat schedule of Epaphras.
+
+Every periodic job is declared here, once, with the time it fires. Workers and exactly one
+beat process read it: ``celery -A config worker`` and ``celery -A config beat``.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("epaphras")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Daily at 03:17 UTC, a quiet hour in most of our communities: drop expired sessions so the
+    # session table does not grow without bound.
+    "clear-expired-sessions": {
+        "task": "accounts.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

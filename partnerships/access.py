@@ -1,0 +1,52 @@
+"""Authorization, written once.
+
+Every view that shows community data starts with one of these loaders. They put the user's
+memberships into the query itself, so a community the user does not belong to is simply not
+found (404), and a role that may not do the thing is refused (403). Anonymous users never get
+here: views are wrapped in ``login_required`` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from partnerships.models import Invitation, Membership, Role
+
+CURRENT_COMMUNITY_SESSION_KEY = "epaphras_community"
+
+
+def get_membership(
+    request: HttpRequest, slug: str, *, roles: Iterable[Role] | None = None
+) -> Membership:
+    """The user's membership in the community at ``slug``; 404 for outsiders, 403 for a role
+    not in ``roles``. Remembers the community as the one the user is working in."""
+    membership = get_object_or_404(Membership.objects.for_user(request.user), community__slug=slug)
+    if roles is not None and membership.role not in set(roles):
+        raise PermissionDenied
+    request.session[CURRENT_COMMUNITY_SESSION_KEY] = membership.community_id
+    request.membership = membership
+    return membership
+
+
+def get_coordinator_membership(request: HttpRequest, slug: str) -> Membership:
+    return get_membership(request, slug, roles=[Role.COORDINATOR])
+
+
+def get_invitation_for(membership: Membership, pk: int) -> Invitation:
+    """An invitation of the coordinator's own community."""
+    if not membership.is_coordinator:
+        raise PermissionDenied
+    return get_object_or_404(Invitation.objects.filter(community=membership.community), pk=pk)
+
+
+def get_member_for(membership: Membership, pk: int) -> Membership:
+    """Another membership in the coordinator's own community."""
+    if not membership.is_coordinator:
+        raise PermissionDenied
+    return get_object_or_404(
+        Membership.objects.filter(community=membership.community).select_related("user"), pk=pk
+    )

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from partnerships.access import CURRENT_COMMUNITY_SESSION_KEY
+from partnerships.models import Membership
+
+
+def _current_membership(request: HttpRequest, memberships: list[Membership]) -> Membership | None:
+    loaded = getattr(request, "membership", None)
+    if loaded is not None:
+        return loaded
+    current_id = (
+        request.session.get(CURRENT_COMMUNITY_SESSION_KEY) if hasattr(request, "session") else None
+    )
+    return next((m for m in memberships if m.community_id == current_id), None)
+
+
+def _needs_two_factor_nudge(request: HttpRequest, membership: Membership | None) -> bool:
+    if membership is None or not membership.is_coordinator:
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(
+        user=request.user, type=Authenticator.Type.TOTP
+    ).exists()
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The communities a signed-in person can switch between, and the one they are in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    memberships = SimpleLazyObject(lambda: list(Membership.objects.for_user(user)))
+
+    def current():
+        return _current_membership(request, memberships)
+
+    current_membership = SimpleLazyObject(current)
+    return {
+        "nav_memberships": memberships,
+        "nav_membership": current_membership,
+        "nav_two_factor_nudge": SimpleLazyObject(
+            lambda: _needs_two_factor_nudge(request, current())
+        ),
+    }

@@ -1,0 +1,179 @@
+"""Writes for communities, memberships and invitations. Each function holds its transaction."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from partnerships.models import Community, CommunityKind, Invitation, Membership, Role
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:50].strip("-") or "community"
+    slug, n = base, 1
+    while Community.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def community_create(*, creator: User, name: str, kind: str, time_zone: str) -> Community:
+    """A new community with its creator as the first coordinator."""
+    community = Community(
+        name=name.strip(), slug=_unique_slug(name), kind=kind, time_zone=time_zone
+    )
+    community.full_clean()
+    community.save()
+    Membership.objects.create(user=creator, community=community, role=Role.COORDINATOR)
+    return community
+
+
+def community_update(*, community: Community, name: str, kind: str, time_zone: str) -> Community:
+    community.name = name.strip()
+    community.kind = kind
+    community.time_zone = time_zone
+    community.full_clean()
+    community.save(update_fields=["name", "kind", "time_zone"])
+    return community
+
+
+def _enqueue_invitation_email(invitation: Invitation) -> None:
+    from partnerships.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+
+
+@transaction.atomic
+def invitation_send(*, community: Community, email: str, role: str, invited_by: User) -> Invitation:
+    """Invite ``email`` to ``community`` as ``role`` and email them a signed link.
+
+    Inviting an address that already has an open invitation refreshes it (new role, new
+    fourteen days) instead of creating a second one.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose coordinator, intercessor or partner.")})
+    if Membership.objects.filter(community=community, user__email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _("%(email)s is already a member of %(community)s.")
+                % {"email": email, "community": community.name}
+            }
+        )
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(community=community, email__iexact=email, accepted_at=None, revoked_at=None)
+        .first()
+    )
+    now = timezone.now()
+    if invitation is None:
+        invitation = Invitation(community=community, email=email)
+    invitation.role = role
+    invitation.invited_by = invited_by
+    invitation.sent_at = now
+    invitation.full_clean()
+    invitation.save()
+    _enqueue_invitation_email(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError(_("This invitation is no longer open."))
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    _enqueue_invitation_email(invitation)
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.accepted_at:
+        raise ValidationError(_("This invitation was already accepted."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def invitation_matches_user(invitation: Invitation, user: User) -> bool:
+    from allauth.account.models import EmailAddress
+
+    if user.email.lower() == invitation.email.lower():
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=invitation.email).exists()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the invitation's community with its role. The link arrived at the invited
+    address, so following it also proves that address belongs to the user."""
+    from allauth.account.models import EmailAddress
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation is no longer open."))
+    if not invitation_matches_user(invitation, user):
+        raise ValidationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    membership, created = Membership.objects.get_or_create(
+        user=user, community=invitation.community, defaults={"role": invitation.role}
+    )
+    if not created and membership.role != invitation.role:
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    EmailAddress.objects.filter(user=user, email__iexact=invitation.email).update(verified=True)
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError(_("Choose coordinator, intercessor or partner."))
+    if membership.is_coordinator and role != Role.COORDINATOR:
+        _ensure_another_coordinator(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    if membership.is_coordinator:
+        _ensure_another_coordinator(membership)
+    membership.delete()
+
+
+def _ensure_another_coordinator(membership: Membership) -> None:
+    others = (
+        Membership.objects.select_for_update()
+        .filter(community_id=membership.community_id, role=Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            _("A community needs at least one coordinator. Make someone else a coordinator first.")
+        )
+
+
+__all__ = [
+    "CommunityKind",
+    "community_create",
+    "community_update",
+    "invitation_accept",
+    "invitation_resend",
+    "invitation_revoke",
+    "invitation_send",
+    "membership_change_role",
+    "membership_remove",
+]

@@ -1,0 +1,286 @@
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnerships import services
+from partnerships.access import (
+    CURRENT_COMMUNITY_SESSION_KEY,
+    get_coordinator_membership,
+    get_invitation_for,
+    get_member_for,
+    get_membership,
+)
+from partnerships.forms import CommunityForm, InvitationForm, MemberRoleForm
+from partnerships.models import Invitation, Membership, Role
+from partnerships.tokens import InvitationLinkError, invitation_from_token
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "partnerships/landing.html")
+    memberships = list(Membership.objects.for_user(request.user))
+    if not memberships:
+        return render(request, "partnerships/welcome.html")
+    current_id = request.session.get(CURRENT_COMMUNITY_SESSION_KEY)
+    membership = next((m for m in memberships if m.community_id == current_id), memberships[0])
+    return redirect("partnerships:community", slug=membership.community.slug)
+
+
+@login_required
+@require_GET
+def community_list(request: HttpRequest) -> HttpResponse:
+    memberships = Membership.objects.for_user(request.user).annotate(
+        member_count=Count("community__memberships")
+    )
+    return render(request, "partnerships/community_list.html", {"memberships": memberships})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_create(request: HttpRequest) -> HttpResponse:
+    form = CommunityForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    # A new community most likely prays where its founder is: let the browser suggest.
+    form.fields["time_zone"].widget.attrs["data-detect-time-zone"] = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = services.community_create(creator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is ready. Invite your first intercessors and partners.")
+                % {"name": community.name},
+            )
+            return redirect("partnerships:members", slug=community.slug)
+    return render(request, "partnerships/community_form.html", {"form": form, "creating": True})
+
+
+@login_required
+@require_GET
+def community_home(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    community = membership.community
+    context = {"membership": membership, "community": community}
+    if membership.is_coordinator:
+        counts = community.memberships.aggregate(
+            coordinators=Count("pk", filter=Q(role=Role.COORDINATOR)),
+            intercessors=Count("pk", filter=Q(role=Role.INTERCESSOR)),
+            partners=Count("pk", filter=Q(role=Role.PARTNER)),
+        )
+        context["counts"] = counts
+        context["pending_invitations"] = community.invitations.pending().count()
+    return render(request, "partnerships/community_home.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    community = membership.community
+    form = CommunityForm(request.POST or None, instance=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.community_update(community=community, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Community settings saved."))
+            return redirect("partnerships:community", slug=community.slug)
+    if request.method == "POST":
+        community.refresh_from_db()
+    return render(
+        request,
+        "partnerships/community_form.html",
+        {"form": form, "membership": membership, "community": community},
+    )
+
+
+@login_required
+@require_GET
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    community = membership.community
+    context = {
+        "membership": membership,
+        "community": community,
+        "members": community.memberships.select_related("user").order_by("role", "user__name"),
+        "invitations": community.invitations.filter(
+            accepted_at=None, revoked_at=None
+        ).select_related("invited_by"),
+    }
+    return render(request, "partnerships/members.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    community = membership.community
+    form = InvitationForm(request.POST or None, initial={"role": request.GET.get("role")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_send(
+                community=community, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s as %(role)s.")
+                % {"email": invitation.email, "role": invitation.get_role_display().lower()},
+            )
+            return redirect("partnerships:members", slug=community.slug)
+    return render(
+        request,
+        "partnerships/invitation_form.html",
+        {"form": form, "membership": membership, "community": community},
+    )
+
+
+@login_required
+@require_POST
+def invitation_resend_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    invitation = get_invitation_for(membership, pk)
+    try:
+        services.invitation_resend(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("partnerships:members", slug=slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    invitation = get_invitation_for(membership, pk)
+    try:
+        services.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("partnerships:members", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    member = get_member_for(membership, pk)
+    form = MemberRoleForm(request.POST or None, initial={"role": member.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_change_role(membership=member, role=form.cleaned_data["role"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a %(role)s.")
+                % {"name": member.user.display_name, "role": member.get_role_display().lower()},
+            )
+            if member.pk == membership.pk and not member.is_coordinator:
+                return redirect("partnerships:community", slug=slug)
+            return redirect("partnerships:members", slug=slug)
+    return render(
+        request,
+        "partnerships/member_edit.html",
+        {
+            "form": form,
+            "member": member,
+            "membership": membership,
+            "community": membership.community,
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    member = get_member_for(membership, pk)
+    try:
+        services.membership_remove(membership=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("partnerships:member_edit", slug=slug, pk=pk)
+    messages.success(
+        request,
+        _("%(name)s is no longer a member of %(community)s.")
+        % {"name": member.user.display_name, "community": membership.community.name},
+    )
+    if member.pk == membership.pk:
+        return redirect("partnerships:home")
+    return redirect("partnerships:members", slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a signed invitation link opens. Anyone may look; accepting needs the invited
+    person signed in."""
+    try:
+        invitation: Invitation = invitation_from_token(token)
+    except InvitationLinkError as error:
+        return render(
+            request,
+            "partnerships/invitation_invalid.html",
+            {"problem": error.problem.value, "invitation": error.invitation},
+            status=410 if error.invitation is not None else 404,
+        )
+    here = reverse("partnerships:invitation", kwargs={"token": token})
+    user = request.user
+    if not user.is_authenticated:
+        # The link reached this inbox, so a sign-up with this address needs no second check.
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        return render(
+            request,
+            "partnerships/invitation.html",
+            {"invitation": invitation, "next": here},
+        )
+    matches = services.invitation_matches_user(invitation, user)
+    if request.method == "POST" and matches:
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            request.session[CURRENT_COMMUNITY_SESSION_KEY] = membership.community_id
+            messages.success(
+                request,
+                _("Welcome to %(community)s! You joined as %(role)s.")
+                % {
+                    "community": membership.community.name,
+                    "role": membership.get_role_display().lower(),
+                },
+            )
+            return redirect("partnerships:community", slug=membership.community.slug)
+    return render(
+        request,
+        "partnerships/invitation.html",
+        {"invitation": invitation, "matches": matches, "next": here},
+    )

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TestimoniesConfig(AppConfig):
+    """Answered prayer, told back to everyone who prayed."""
+
+    name = "testimonies"
+    verbose_name = _("Testimonies")

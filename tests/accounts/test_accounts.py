@@ -1,0 +1,97 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def signup(client, **data):
+    form = {
+        "name": "Miriam Hale",
+        "email": "miriam@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "time_zone": "Africa/Nairobi",
+    }
+    form.update(data)
+    return client.post(reverse("account_signup"), form)
+
+
+def code_from(message) -> str:
+    return re.search(
+        r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4}|[0-9]{6})\s*$", message.body, re.MULTILINE
+    ).group(1)
+
+
+def test_sign_up_with_email_then_verify_with_the_emailed_code(client):
+    response = signup(client)
+    assert response.status_code == 302
+    user = User.objects.get(email="miriam@example.org")
+    assert (user.name, user.time_zone) == ("Miriam Hale", "Africa/Nairobi")
+    assert not EmailAddress.objects.get(user=user).verified
+    [message] = mail.outbox
+    response = client.post(reverse("account_email_verification_sent"), {"code": code_from(message)})
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
+    home = client.get(reverse("partnerships:home"), follow=True)
+    assert home.context["user"] == user
+
+
+def test_sign_up_with_an_address_already_used_is_explained(client):
+    make_user(email="miriam@example.org")
+    response = signup(client, email="Miriam@Example.org")
+    assert response.status_code == 200
+    assert "A user is already registered with this email address." in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_unknown_browser_time_zone_is_ignored_not_fatal(client):
+    signup(client, time_zone="Not/AZone")
+    assert User.objects.get(email="miriam@example.org").time_zone == "UTC"
+
+
+def test_sign_in_by_emailed_code_needs_no_password(client):
+    user = make_user(email="partner@example.org")
+    client.post(reverse("account_request_login_code"), {"email": "partner@example.org"})
+    [message] = mail.outbox
+    response = client.post(reverse("account_confirm_login_code"), {"code": code_from(message)})
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).context["user"] == user
+
+
+def test_forgotten_password_reset(client):
+    make_user(email="forgetful@example.org")
+    client.post(reverse("account_reset_password"), {"email": "forgetful@example.org"})
+    [message] = mail.outbox
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body).group(1)
+    form_url = client.get(link)["Location"]
+    response = client.post(
+        form_url, {"password1": "a new long passphrase 42", "password2": "a new long passphrase 42"}
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert client.login(email="forgetful@example.org", password="a new long passphrase 42")
+
+
+def test_profile_time_zone_must_exist(client):
+    user = make_user()
+    client.force_login(user)
+    response = client.post(reverse("accounts:profile"), {"name": "X", "time_zone": "Atlantis/City"})
+    assert "Select a valid choice" in response.content.decode()
+    user.refresh_from_db()
+    assert user.time_zone == "UTC"
+    client.post(reverse("accounts:profile"), {"name": "Xavier", "time_zone": "Asia/Tehran"})
+    user.refresh_from_db()
+    assert (user.name, user.time_zone) == ("Xavier", "Asia/Tehran")
+
+
+def test_sign_in_page_speaks_of_email_not_username(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert 'type="email"' in html
+    assert "username" not in html.lower()

@@ -1,0 +1,50 @@
+"""Small factories: plain functions that create rows the way the app would."""
+
+from __future__ import annotations
+
+import itertools
+
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+from partnerships.models import Community, Invitation, Membership, Role
+
+PASSWORD = "correct horse battery staple"
+_seq = itertools.count(1)
+
+
+def make_user(*, email: str | None = None, name: str = "", verified: bool = True, **fields) -> User:
+    n = next(_seq)
+    email = email or f"person{n}@example.org"
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, name=name or f"Person {n}", **fields
+    )
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+def make_community(*, name: str | None = None, time_zone: str = "Europe/London") -> Community:
+    n = next(_seq)
+    name = name or f"Community {n}"
+    return Community.objects.create(name=name, slug=f"community-{n}", time_zone=time_zone)
+
+
+def make_member(community: Community, role: Role, **user_fields) -> User:
+    user = make_user(**user_fields)
+    Membership.objects.create(user=user, community=community, role=role)
+    return user
+
+
+def make_invitation(
+    community: Community,
+    *,
+    email: str = "",
+    role: Role = Role.INTERCESSOR,
+    invited_by: User | None = None,
+) -> Invitation:
+    return Invitation.objects.create(
+        community=community,
+        email=email or f"invitee{next(_seq)}@example.org",
+        role=role,
+        invited_by=invited_by,
+    )

@@ -1,0 +1,208 @@
+"""Every URL pattern of the project against every kind of visitor.
+
+Anonymous visitors go to sign in, outsiders (members of another community) get 404, the wrong
+role gets 403. The first test fails when a URL pattern exists that this matrix does not cover:
+add new URLs here with the answer each visitor should get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partnerships.models import Membership, Role
+from partnerships.tokens import invitation_token
+from tests.conftest import client_for
+from tests.factories import make_community, make_invitation, make_member
+
+ANON, OUTSIDER, PARTNER, INTERCESSOR, COORDINATOR = (
+    "anonymous",
+    "outsider",
+    "partner",
+    "intercessor",
+    "coordinator",
+)
+VISITORS = [ANON, OUTSIDER, PARTNER, INTERCESSOR, COORDINATOR]
+LOGIN = "login"  # expected: a redirect to the sign-in page
+
+
+@dataclass
+class World:
+    """One community with a member of each role, and an outsider from another community."""
+
+    community: object
+    users: dict
+    invitation: object
+    other_member: Membership
+
+    @property
+    def slug(self) -> str:
+        return self.community.slug
+
+
+@dataclass
+class Case:
+    expect: dict[str, int | str]
+    kwargs: Callable[[World], dict] = lambda w: {}
+    method: str = "GET"
+    data: Callable[[World], dict] = field(default=lambda w: {})
+
+
+def members_only(ok: int = 200) -> dict:
+    return {ANON: LOGIN, OUTSIDER: 404, PARTNER: ok, INTERCESSOR: ok, COORDINATOR: ok}
+
+
+def coordinators_only(ok: int = 200) -> dict:
+    return {ANON: LOGIN, OUTSIDER: 404, PARTNER: 403, INTERCESSOR: 403, COORDINATOR: ok}
+
+
+def signed_in(ok: int = 200) -> dict:
+    return {ANON: LOGIN, OUTSIDER: ok, PARTNER: ok, INTERCESSOR: ok, COORDINATOR: ok}
+
+
+def slug(w: World) -> dict:
+    return {"slug": w.slug}
+
+
+MATRIX: dict[str, Case] = {
+    "healthz": Case(dict.fromkeys(VISITORS, 200)),
+    "partnerships:home": Case(
+        {ANON: 200, OUTSIDER: 302, PARTNER: 302, INTERCESSOR: 302, COORDINATOR: 302}
+    ),
+    "partnerships:community_list": Case(signed_in()),
+    "partnerships:community_create": Case(signed_in()),
+    # Anyone holding the link sees the invitation; only the invited address can accept it.
+    "partnerships:invitation": Case(
+        dict.fromkeys(VISITORS, 200), kwargs=lambda w: {"token": invitation_token(w.invitation)}
+    ),
+    "partnerships:community": Case(members_only(), kwargs=slug),
+    "partnerships:community_settings": Case(coordinators_only(), kwargs=slug),
+    "partnerships:members": Case(coordinators_only(), kwargs=slug),
+    "partnerships:invitation_create": Case(coordinators_only(), kwargs=slug),
+    "partnerships:member_edit": Case(
+        coordinators_only(), kwargs=lambda w: {"slug": w.slug, "pk": w.other_member.pk}
+    ),
+    "partnerships:member_remove": Case(
+        coordinators_only(302),
+        kwargs=lambda w: {"slug": w.slug, "pk": w.other_member.pk},
+        method="POST",
+    ),
+    "partnerships:invitation_resend": Case(
+        coordinators_only(302),
+        kwargs=lambda w: {"slug": w.slug, "pk": w.invitation.pk},
+        method="POST",
+    ),
+    "partnerships:invitation_revoke": Case(
+        coordinators_only(302),
+        kwargs=lambda w: {"slug": w.slug, "pk": w.invitation.pk},
+        method="POST",
+    ),
+    "accounts:profile": Case(signed_in()),
+}
+
+# URL namespaces and packages whose views carry their own authorization.
+DELEGATED_NAMESPACES = {"admin"}  # Django admin: staff only
+DELEGATED_MODULES = ("allauth.",)  # sign-in, sign-up, email, password, two-factor
+
+
+def all_patterns(resolver=None, namespace: str | None = None, prefix: str = ""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from all_patterns(pattern, inner, prefix + str(pattern.pattern))
+        else:
+            assert isinstance(pattern, URLPattern)
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, namespace, prefix + str(pattern.pattern), pattern.callback
+
+
+def is_delegated(namespace: str | None, callback) -> bool:
+    root = (namespace or "").split(":")[0]
+    return root in DELEGATED_NAMESPACES or callback.__module__.startswith(DELEGATED_MODULES)
+
+
+def project_patterns():
+    return [(n, route) for n, ns, route, cb in all_patterns() if not is_delegated(ns, cb)]
+
+
+def test_every_project_url_pattern_is_in_the_matrix():
+    patterns = project_patterns()
+    unnamed = [route for name, route in patterns if not name]
+    assert not unnamed, f"Name these URL patterns so the matrix can cover them: {unnamed}"
+    names = {name for name, _ in patterns}
+    missing = sorted(names - MATRIX.keys())
+    assert not missing, f"URL patterns missing from the access matrix: {missing}"
+    stale = sorted(MATRIX.keys() - names)
+    assert not stale, f"Matrix entries for URL patterns that no longer exist: {stale}"
+
+
+def test_matrix_covers_every_visitor():
+    for name, case in MATRIX.items():
+        assert set(case.expect) == set(VISITORS), name
+
+
+@pytest.fixture
+def world(db) -> World:
+    community = make_community()
+    other = make_community()
+    users = {
+        ANON: None,
+        OUTSIDER: make_member(other, Role.COORDINATOR),
+        PARTNER: make_member(community, Role.PARTNER),
+        INTERCESSOR: make_member(community, Role.INTERCESSOR),
+        COORDINATOR: make_member(community, Role.COORDINATOR),
+    }
+    make_member(community, Role.COORDINATOR)  # so removing a coordinator stays allowed
+    other_member = Membership.objects.get(user=make_member(community, Role.INTERCESSOR))
+    invitation = make_invitation(community, invited_by=users[COORDINATOR])
+    return World(community, users, invitation, other_member)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_access(world, name, visitor):
+    case = MATRIX[name]
+    url = reverse(name, kwargs=case.kwargs(world))
+    client = client_for(world.users[visitor])
+    response = getattr(client, case.method.lower())(url, case.data(world))
+    expected = case.expect[visitor]
+    if expected == LOGIN:
+        assert response.status_code == 302, response
+        assert response["Location"].startswith(reverse("account_login")), response["Location"]
+    else:
+        assert response.status_code == expected, (
+            f"{case.method} {url} as {visitor}: {response.status_code}, expected {expected}"
+        )
+
+
+def test_wrong_method_is_refused(world):
+    client = client_for(world.users[COORDINATOR])
+    for name, case in MATRIX.items():
+        if case.method == "POST":
+            response = client.get(reverse(name, kwargs=case.kwargs(world)))
+            assert response.status_code == 405, name
+
+
+def test_delegated_allauth_pages_answer_anonymous_visitors(db, client):
+    """allauth guards its own pages; none of the parameterless ones may fail for a visitor."""
+    checked = 0
+    for name, namespace, route, callback in all_patterns():
+        if not is_delegated(namespace, callback) or namespace or "<" in route or "(?P" in route:
+            continue
+        response = client.get(reverse(name))
+        assert response.status_code in {200, 302}, (name, response.status_code)
+        checked += 1
+    assert checked >= 10
+
+
+def test_admin_is_for_staff_only(world):
+    url = reverse("admin:index")
+    for visitor in VISITORS:
+        response = client_for(world.users[visitor]).get(url)
+        assert response.status_code == 302, visitor
+        assert response["Location"].startswith(reverse("admin:login"))
