@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from partnerships.models import Invitation, Membership, Role
+from partnerships.models import CheckIn, Invitation, Membership, Partner, PrayerRequest, Role
 
 CURRENT_COMMUNITY_SESSION_KEY = "epaphras_community"
 
@@ -50,3 +50,42 @@ def get_member_for(membership: Membership, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.filter(community=membership.community).select_related("user"), pk=pk
     )
+
+
+def get_partner_for(membership: Membership, pk: int) -> Partner:
+    """A partner this member may see (coordinators: their community's; a partner: their own)."""
+    return get_object_or_404(Partner.objects.visible_to(membership), pk=pk)
+
+
+def get_partner_for_edit(membership: Membership, pk: int) -> Partner:
+    partner = get_partner_for(membership, pk)
+    if not Partner.objects.editable_by(membership).filter(pk=partner.pk).exists():
+        raise PermissionDenied
+    return partner
+
+
+def get_request_for(membership: Membership, pk: int) -> PrayerRequest:
+    return get_object_or_404(
+        PrayerRequest.objects.visible_to(membership).select_related("partner"), pk=pk
+    )
+
+
+def get_request_for_edit(membership: Membership, pk: int) -> PrayerRequest:
+    """Coordinators edit any request of their community; a partner only their own."""
+    request = get_request_for(membership, pk)
+    if not (membership.is_coordinator or membership.is_partner):
+        raise PermissionDenied
+    return request
+
+
+def get_checkin_for(membership: Membership, pk: int) -> CheckIn:
+    return get_object_or_404(
+        CheckIn.objects.visible_to(membership).select_related("partner"), pk=pk
+    )
+
+
+def get_checkin_for_coordinator(membership: Membership, pk: int) -> CheckIn:
+    checkin = get_checkin_for(membership, pk)
+    if not membership.is_coordinator:
+        raise PermissionDenied
+    return checkin

@@ -6,6 +6,17 @@ from django.utils.functional import SimpleLazyObject
 from partnerships.access import CURRENT_COMMUNITY_SESSION_KEY
 from partnerships.models import Membership
 
+PARTNER_PAGES = {
+    "partner_list",
+    "partner",
+    "partner_create",
+    "partner_edit",
+    "request",
+    "request_create",
+    "request_edit",
+}
+CHECKIN_PAGES = {"checkin_list", "checkin", "checkin_create", "checkin_edit", "checkin_notes"}
+
 
 def _current_membership(request: HttpRequest, memberships: list[Membership]) -> Membership | None:
     loaded = getattr(request, "membership", None)
@@ -39,6 +50,8 @@ def navigation(request: HttpRequest) -> dict:
 
     current_membership = SimpleLazyObject(current)
     return {
+        "nav_partner_pages": PARTNER_PAGES,
+        "nav_checkin_pages": CHECKIN_PAGES,
         "nav_memberships": memberships,
         "nav_membership": current_membership,
         "nav_two_factor_nudge": SimpleLazyObject(

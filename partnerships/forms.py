@@ -1,8 +1,26 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.timezones import time_zone_choices
-from partnerships.models import Community, Role
+from partnerships.models import (
+    Community,
+    Membership,
+    Partner,
+    PartnerKind,
+    PartnerStatus,
+    PrayerRequest,
+    RequestCategory,
+    Role,
+    Visibility,
+)
+from partnerships.models.partners import MeetingMode
+from partnerships.services import PARTNER_SELF_FIELDS, parse_request_lines, photo_check
+from partnerships.services.checkins import local_to_aware
 
 
 class CommunityForm(forms.ModelForm):
@@ -54,3 +72,256 @@ class InvitationForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)
+
+
+class ChildrenField(forms.CharField):
+    """Children, one per line: a name and a birth year (“Micah 2018”)."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "placeholder": "Micah 2018\nRuth 2021"})
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        children, errors = [], []
+        this_year = timezone.localdate().year
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.strip().replace(",", " ")
+            if not line:
+                continue
+            name, _sep, year = line.rpartition(" ")
+            name = name.strip()
+            if not name or not year.isdigit():
+                errors.append(
+                    _("Line %(n)d: write a name and a birth year, like “Micah 2018”.")
+                    % {"n": number}
+                )
+            elif int(year) > this_year:
+                errors.append(
+                    _("Line %(n)d: %(year)s is in the future. Add a child once they are born.")
+                    % {"n": number, "year": year}
+                )
+            elif int(year) < this_year - 80:
+                errors.append(
+                    _("Line %(n)d: %(year)s looks too early.") % {"n": number, "year": year}
+                )
+            elif len(name) > 80:
+                errors.append(_("Line %(n)d: keep names under 80 characters.") % {"n": number})
+            else:
+                children.append((name, int(year)))
+        if errors:
+            raise forms.ValidationError(errors)
+        return children
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(f"{name} {year}" for name, year in value)
+        return value
+
+
+class PartnerForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Their time zone"), choices=time_zone_choices)
+    children = ChildrenField(
+        label=_("Children"),
+        required=False,
+        help_text=_("One per line: name and birth year. Ages are worked out for you."),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove the photo"), required=False)
+    video_link = forms.URLField(label=_("Video call link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Partner
+        fields = [
+            "name",
+            "kind",
+            "photo",
+            "organisation",
+            "role_title",
+            "location",
+            "time_zone",
+            "spouse_name",
+            "life_notes",
+            "meeting_mode",
+            "video_link",
+            "partnership_started",
+            "status",
+            "cadence_days",
+            "stewards",
+            "user",
+            "sensitive",
+            "alias",
+        ]
+        widgets = {
+            "life_notes": forms.Textarea(attrs={"rows": 4}),
+            "partnership_started": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "stewards": forms.CheckboxSelectMultiple,
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+
+    def __init__(self, *args, community, self_service: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photo"].widget = forms.FileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        )
+        self.fields["photo"].help_text = _("Optional. JPEG, PNG or WebP, up to 5 MB.")
+        if self.instance.pk:
+            self.fields["children"].initial = [
+                (child.name, child.birth_year) for child in self.instance.children.all()
+            ]
+        else:
+            del self.fields["remove_photo"]
+        members = Membership.objects.filter(community=community).select_related("user")
+        self.fields["stewards"].queryset = User.objects.filter(
+            pk__in=members.filter(role=Role.COORDINATOR).values("user_id")
+        ).order_by("name")
+        self.fields["stewards"].label_from_instance = lambda user: user.display_name
+        self.fields["user"].queryset = User.objects.filter(
+            pk__in=members.filter(role=Role.PARTNER).values("user_id")
+        ).order_by("name")
+        self.fields["user"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
+        self.fields["user"].help_text = _(
+            "Only people who joined as partners appear here. To invite this partner, save the "
+            "profile and use “Invite to their own page”."
+        )
+        if self_service:
+            for name in list(self.fields):
+                if name not in PARTNER_SELF_FIELDS + ("children", "photo", "remove_photo"):
+                    del self.fields[name]
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "content_type"):
+            photo_check(photo)
+        return photo
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sensitive") and not (cleaned.get("alias") or "").strip():
+            self.add_error("alias", _("A security-sensitive partner needs an alias."))
+        return cleaned
+
+
+class PrayerRequestForm(forms.ModelForm):
+    class Meta:
+        model = PrayerRequest
+        fields = ["text", "category", "urgent", "visibility", "review_on"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "visibility": forms.RadioSelect,
+        }
+        help_texts = {
+            "review_on": _("If nothing changes by then, it shows up as needing an update.")
+        }
+
+
+class RequestUpdateForm(forms.Form):
+    text = forms.CharField(
+        label=_("What's new?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Surgery moved to Friday")}),
+    )
+
+
+class RequestAnswerForm(forms.Form):
+    answer_note = forms.CharField(
+        label=_("What happened?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    answered_on = forms.DateField(
+        label=_("When"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class CheckInForm(forms.Form):
+    """Date and times are read in the coordinator's own time zone."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Until"), widget=forms.TimeInput(attrs={"type": "time"}))
+    mode = forms.ChoiceField(label=_("How"), choices=MeetingMode.choices)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Who goes"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, community, time_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        self.fields["date"].help_text = _("Times are in your time zone, %(zone)s.") % {
+            "zone": time_zone
+        }
+        self.fields["attendees"].queryset = User.objects.filter(
+            memberships__community=community,
+            memberships__role__in=[Role.COORDINATOR, Role.INTERCESSOR],
+        ).order_by("name")
+        self.fields["attendees"].label_from_instance = lambda user: user.display_name
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        if day and start and end:
+            zone = ZoneInfo(self.time_zone)
+            cleaned["starts_at"] = local_to_aware(datetime.combine(day, start), zone)
+            cleaned["ends_at"] = local_to_aware(datetime.combine(day, end), zone)
+            if end <= start:
+                self.add_error("end", _("The end must come after the start."))
+        return cleaned
+
+
+class CheckInNotesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Only coordinators read these."),
+    )
+    family_update = forms.CharField(
+        label=_("Family updates"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    requests = forms.CharField(
+        label=_("Prayer requests"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 4,
+                "placeholder": _("Wisdom for the visa interview\nRest for Anna after the move"),
+            }
+        ),
+        help_text=_("One per line: each line becomes its own request."),
+    )
+    category = forms.ChoiceField(
+        label=_("Category for these requests"),
+        choices=RequestCategory.choices,
+        initial=RequestCategory.MINISTRY,
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may see them"),
+        choices=Visibility.choices,
+        initial=Visibility.GROUPS,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_requests(self):
+        lines = parse_request_lines(self.cleaned_data["requests"])
+        too_long = [n for n, line in enumerate(lines, 1) if len(line) > 2000]
+        if too_long:
+            raise forms.ValidationError(
+                _("Request %(n)d is over 2,000 characters.") % {"n": too_long[0]}
+            )
+        return lines
+
+
+class DashboardFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *PartnerKind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *PartnerStatus.choices]
+    )

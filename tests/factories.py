@@ -48,3 +48,46 @@ def make_invitation(
         role=role,
         invited_by=invited_by,
     )
+
+
+def make_partner(community: Community, *, name: str = "", user: User | None = None, **fields):
+    from partnerships.models import Partner, PartnerKind
+
+    n = next(_seq)
+    fields.setdefault("kind", PartnerKind.MISSIONARY)
+    fields.setdefault("time_zone", "Europe/Warsaw")
+    return Partner.objects.create(
+        community=community, name=name or f"Partner {n}", user=user, **fields
+    )
+
+
+def make_request(partner, *, text: str = "", **fields):
+    from partnerships.models import PrayerRequest
+
+    return PrayerRequest.objects.create(
+        partner=partner, text=text or f"Request {next(_seq)}", **fields
+    )
+
+
+def make_checkin(partner, *, starts_in_days: float = 7, hours: float = 1, **fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerships.models import CheckIn
+
+    starts_at = timezone.now() + timedelta(days=starts_in_days)
+    fields.setdefault("mode", "coffee")
+    return CheckIn.objects.create(
+        partner=partner, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours), **fields
+    )
+
+
+def png_bytes(size=(40, 30), color=(200, 120, 40)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()

@@ -11,12 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from partnerships.models import Membership, Role
+from partnerships.models import CalendarFeed, Membership, Role
 from partnerships.tokens import invitation_token
 from tests.conftest import client_for
-from tests.factories import make_community, make_invitation, make_member
+from tests.factories import (
+    make_checkin,
+    make_community,
+    make_invitation,
+    make_member,
+    make_partner,
+    make_request,
+    png_bytes,
+)
 
 ANON, OUTSIDER, PARTNER, INTERCESSOR, COORDINATOR = (
     "anonymous",
@@ -31,12 +40,21 @@ LOGIN = "login"  # expected: a redirect to the sign-in page
 
 @dataclass
 class World:
-    """One community with a member of each role, and an outsider from another community."""
+    """One community with a member of each role, and an outsider from another community.
+
+    ``partner`` is the partner visitor's own profile, with a request and a check-in; the
+    partner visitor must reach those and nothing of ``other_partner``.
+    """
 
     community: object
     users: dict
     invitation: object
     other_member: Membership
+    partner: object = None
+    other_partner: object = None
+    request: object = None
+    checkin: object = None
+    feed: object = None
 
     @property
     def slug(self) -> str:
@@ -65,6 +83,23 @@ def signed_in(ok: int = 200) -> dict:
 
 def slug(w: World) -> dict:
     return {"slug": w.slug}
+
+
+def own_partner_only(ok: int = 200) -> dict:
+    """Coordinators and the partner themself; intercessors only through their groups."""
+    return {ANON: LOGIN, OUTSIDER: 404, PARTNER: ok, INTERCESSOR: 404, COORDINATOR: ok}
+
+
+def partner_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.partner.pk}
+
+
+def request_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.request.pk}
+
+
+def checkin_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.checkin.pk}
 
 
 MATRIX: dict[str, Case] = {
@@ -101,6 +136,56 @@ MATRIX: dict[str, Case] = {
         method="POST",
     ),
     "accounts:profile": Case(signed_in()),
+    # Partnerships: partner profiles, requests, check-ins, dashboard, calendar.
+    "partnerships:dashboard": Case(coordinators_only(), kwargs=slug),
+    "partnerships:partner_list": Case(members_only(), kwargs=slug),
+    "partnerships:partner_create": Case(coordinators_only(), kwargs=slug),
+    "partnerships:partner": Case(own_partner_only(), kwargs=partner_kwargs),
+    "partnerships:partner_edit": Case(own_partner_only(), kwargs=partner_kwargs),
+    "partnerships:partner_photo": Case(own_partner_only(), kwargs=partner_kwargs),
+    "partnerships:partner_invite": Case(
+        coordinators_only(302),
+        kwargs=lambda w: {"slug": w.slug, "pk": w.other_partner.pk},
+        method="POST",
+        data=lambda w: {"email": "someone.new@example.org"},
+    ),
+    "partnerships:request_create": Case(own_partner_only(), kwargs=partner_kwargs),
+    "partnerships:checkin_create": Case(coordinators_only(), kwargs=partner_kwargs),
+    "partnerships:requests_review": Case(coordinators_only(), kwargs=slug),
+    "partnerships:request": Case(own_partner_only(), kwargs=request_kwargs),
+    "partnerships:request_edit": Case(own_partner_only(), kwargs=request_kwargs),
+    "partnerships:request_update": Case(
+        own_partner_only(302),
+        kwargs=request_kwargs,
+        method="POST",
+        data=lambda w: {"text": "Surgery moved to Friday"},
+    ),
+    "partnerships:request_answer": Case(
+        own_partner_only(302),
+        kwargs=request_kwargs,
+        method="POST",
+        data=lambda w: {"answer_note": "The visa came through", "answered_on": "2026-01-02"},
+    ),
+    "partnerships:request_close": Case(own_partner_only(302), kwargs=request_kwargs, method="POST"),
+    "partnerships:checkin_list": Case(coordinators_only(), kwargs=slug),
+    "partnerships:checkin": Case(own_partner_only(), kwargs=checkin_kwargs),
+    "partnerships:checkin_edit": Case(coordinators_only(), kwargs=checkin_kwargs),
+    "partnerships:checkin_status": Case(
+        coordinators_only(302),
+        kwargs=checkin_kwargs,
+        method="POST",
+        data=lambda w: {"status": "cancelled"},
+    ),
+    "partnerships:checkin_notes": Case(coordinators_only(), kwargs=checkin_kwargs),
+    "partnerships:checkin_next": Case(coordinators_only(302), kwargs=checkin_kwargs, method="POST"),
+    "partnerships:checkin_ics": Case(own_partner_only(), kwargs=checkin_kwargs),
+    "partnerships:calendar_settings": Case(signed_in()),
+    "partnerships:calendar_feed_create": Case(signed_in(302), method="POST"),
+    "partnerships:calendar_feed_revoke": Case(signed_in(302), method="POST"),
+    # The secret token is the key: calendar apps cannot sign in.
+    "partnerships:calendar_feed": Case(
+        dict.fromkeys(VISITORS, 200), kwargs=lambda w: {"token": w.feed.token}
+    ),
 }
 
 # URL namespaces and packages whose views carry their own authorization.
@@ -160,7 +245,19 @@ def world(db) -> World:
     make_member(community, Role.COORDINATOR)  # so removing a coordinator stays allowed
     other_member = Membership.objects.get(user=make_member(community, Role.INTERCESSOR))
     invitation = make_invitation(community, invited_by=users[COORDINATOR])
-    return World(community, users, invitation, other_member)
+    partner = make_partner(community, user=users[PARTNER])
+    partner.photo.save("p.png", ContentFile(png_bytes()))
+    return World(
+        community,
+        users,
+        invitation,
+        other_member,
+        partner=partner,
+        other_partner=make_partner(community),
+        request=make_request(partner),
+        checkin=make_checkin(partner),
+        feed=CalendarFeed.objects.create(user=users[COORDINATOR]),
+    )
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

@@ -145,6 +145,14 @@ class Invitation(models.Model):
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # An invitation to a partner's own account links it to their profile on acceptance.
+    partner = models.ForeignKey(
+        "partnerships.Partner",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
 
     objects = InvitationQuerySet.as_manager()
 

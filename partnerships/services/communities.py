@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from partnerships.models import Community, CommunityKind, Invitation, Membership, Role
+from partnerships.models import Community, Invitation, Membership, Partner, Role
 
 
 def _unique_slug(name: str) -> str:
@@ -49,7 +49,14 @@ def _enqueue_invitation_email(invitation: Invitation) -> None:
 
 
 @transaction.atomic
-def invitation_send(*, community: Community, email: str, role: str, invited_by: User) -> Invitation:
+def invitation_send(
+    *,
+    community: Community,
+    email: str,
+    role: str,
+    invited_by: User,
+    partner: Partner | None = None,
+) -> Invitation:
     """Invite ``email`` to ``community`` as ``role`` and email them a signed link.
 
     Inviting an address that already has an open invitation refreshes it (new role, new
@@ -58,6 +65,8 @@ def invitation_send(*, community: Community, email: str, role: str, invited_by: 
     email = User.objects.normalize_email(email.strip()).lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Choose coordinator, intercessor or partner.")})
+    if partner is not None and (partner.community_id != community.pk or role != Role.PARTNER):
+        raise ValueError("A partner's own invitation is for the partner role in their community.")
     if Membership.objects.filter(community=community, user__email__iexact=email).exists():
         raise ValidationError(
             {
@@ -74,6 +83,7 @@ def invitation_send(*, community: Community, email: str, role: str, invited_by: 
     if invitation is None:
         invitation = Invitation(community=community, email=email)
     invitation.role = role
+    invitation.partner = partner
     invitation.invited_by = invited_by
     invitation.sent_at = now
     invitation.full_clean()
@@ -129,6 +139,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     if not created and membership.role != invitation.role:
         membership.role = invitation.role
         membership.save(update_fields=["role"])
+    if invitation.partner_id is not None:
+        linked = Partner.objects.select_for_update().get(pk=invitation.partner_id)
+        already = Partner.objects.filter(community_id=linked.community_id, user=user).exists()
+        if linked.user_id is None and not already:
+            linked.user = user
+            linked.save(update_fields=["user"])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -164,16 +180,3 @@ def _ensure_another_coordinator(membership: Membership) -> None:
         raise ValidationError(
             _("A community needs at least one coordinator. Make someone else a coordinator first.")
         )
-
-
-__all__ = [
-    "CommunityKind",
-    "community_create",
-    "community_update",
-    "invitation_accept",
-    "invitation_resend",
-    "invitation_revoke",
-    "invitation_send",
-    "membership_change_role",
-    "membership_remove",
-]

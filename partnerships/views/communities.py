@@ -20,14 +20,7 @@ from partnerships.access import (
 from partnerships.forms import CommunityForm, InvitationForm, MemberRoleForm
 from partnerships.models import Invitation, Membership, Role
 from partnerships.tokens import InvitationLinkError, invitation_from_token
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from partnerships.views.common import add_errors
 
 
 @require_GET
@@ -61,7 +54,7 @@ def community_create(request: HttpRequest) -> HttpResponse:
         try:
             community = services.community_create(creator=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -99,7 +92,7 @@ def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.community_update(community=community, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Community settings saved."))
             return redirect("partnerships:community", slug=community.slug)
@@ -140,7 +133,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
                 community=community, invited_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -197,7 +190,7 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.membership_change_role(membership=member, role=form.cleaned_data["role"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

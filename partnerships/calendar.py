@@ -1,0 +1,66 @@
+"""Check-ins as iCalendar data: one-off `.ics` downloads and each person's subscription feed.
+
+Calendar data leaves the app (it syncs to Google, Outlook, Apple), so a sensitive partner is
+named only by alias and nothing is added that could identify them: no place, no link, no notes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from partnerships.models import CheckIn, CheckInStatus
+
+
+def _summary(checkin: CheckIn, for_user) -> str:
+    partner = checkin.partner
+    if for_user is not None and partner.user_id == for_user.pk:
+        return f"Check-in with {partner.community.name}"
+    return f"Check-in with {partner.public_name}"
+
+
+def _event(checkin: CheckIn, for_user, host: str) -> Event:
+    partner = checkin.partner
+    url = settings.SITE_URL + reverse(
+        "partnerships:checkin", kwargs={"slug": partner.community.slug, "pk": checkin.pk}
+    )
+    event = Event()
+    event.add("uid", f"checkin-{checkin.pk}@{host}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", checkin.starts_at.astimezone(UTC))
+    event.add("dtend", checkin.ends_at.astimezone(UTC))
+    event.add("summary", _summary(checkin, for_user))
+    event.add("sequence", checkin.sequence)
+    event.add("status", "CANCELLED" if checkin.status == CheckInStatus.CANCELLED else "CONFIRMED")
+    event.add("url", url)
+    lines = [checkin.get_mode_display()]
+    if not partner.sensitive:
+        if checkin.place:
+            event.add("location", checkin.place)
+        elif checkin.link:
+            event.add("location", checkin.link)
+        if checkin.link:
+            lines.append(checkin.link)
+    lines.append(f"Details: {url}")
+    event.add("description", "\n".join(lines))
+    return event
+
+
+def checkin_calendar(checkins: Iterable[CheckIn], *, for_user=None, name: str = "") -> bytes:
+    host = urlsplit(settings.SITE_URL).hostname or "epaphras"
+    calendar = Calendar()
+    calendar.add("prodid", "-//Epaphras//Check-ins//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+    for checkin in checkins:
+        calendar.add_component(_event(checkin, for_user, host))
+    return calendar.to_ical()

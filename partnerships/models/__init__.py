@@ -1,0 +1,41 @@
+from partnerships.models.calendar import CalendarFeed
+from partnerships.models.checkins import CheckIn, CheckInMode, CheckInStatus
+from partnerships.models.community import (
+    INVITATION_LIFETIME,
+    Community,
+    CommunityKind,
+    Invitation,
+    Membership,
+    Role,
+)
+from partnerships.models.partners import Cadence, Child, Partner, PartnerKind, PartnerStatus
+from partnerships.models.requests import (
+    PrayerRequest,
+    RequestCategory,
+    RequestStatus,
+    RequestUpdate,
+    Visibility,
+)
+
+__all__ = [
+    "INVITATION_LIFETIME",
+    "Cadence",
+    "CalendarFeed",
+    "CheckIn",
+    "CheckInMode",
+    "CheckInStatus",
+    "Child",
+    "Community",
+    "CommunityKind",
+    "Invitation",
+    "Membership",
+    "Partner",
+    "PartnerKind",
+    "PartnerStatus",
+    "PrayerRequest",
+    "RequestCategory",
+    "RequestStatus",
+    "RequestUpdate",
+    "Role",
+    "Visibility",
+]

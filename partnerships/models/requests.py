@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.models.partners import Partner
+
+
+class RequestCategory(models.TextChoices):
+    FAMILY = "family", _("Family")
+    HEALTH = "health", _("Health")
+    MINISTRY = "ministry", _("Ministry")
+    WORK = "work", _("Work")
+    FINANCES = "finances", _("Finances")
+    OTHER = "other", _("Other")
+
+
+class Visibility(models.TextChoices):
+    GROUPS = "groups", _("The groups who adopted this partner")
+    COMMUNITY = "community", _("The whole community")
+    COORDINATORS = "coordinators", _("Coordinators only")
+
+
+class RequestStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+def default_review_on() -> date:
+    return timezone.localdate() + relativedelta(months=1)
+
+
+class PrayerRequestQuerySet(models.QuerySet["PrayerRequest"]):
+    def visible_to(self, membership) -> PrayerRequestQuerySet:
+        requests = self.filter(partner__community_id=membership.community_id)
+        if membership.is_coordinator:
+            return requests
+        if membership.is_partner:
+            return requests.filter(partner__user_id=membership.user_id)
+        # Intercessors: never coordinators-only; community-wide requests of active partners,
+        # and group requests of partners their groups adopt.
+        adopted = Partner.objects.visible_to(membership).values("pk")
+        return requests.exclude(visibility=Visibility.COORDINATORS).filter(
+            Q(visibility=Visibility.COMMUNITY, partner__status="active") | Q(partner__in=adopted)
+        )
+
+    def active(self) -> PrayerRequestQuerySet:
+        return self.filter(status=RequestStatus.ACTIVE)
+
+    def needing_update(self, today: date | None = None) -> PrayerRequestQuerySet:
+        """Active requests past their review date: they stay on the list until someone
+        updates, answers or closes them."""
+        today = today or timezone.localdate()
+        return self.active().filter(review_on__lt=today)
+
+
+class PrayerRequest(models.Model):
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="requests")
+    text = models.TextField(_("request"), max_length=2000)
+    category = models.CharField(
+        _("category"), max_length=10, choices=RequestCategory, default=RequestCategory.MINISTRY
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    visibility = models.CharField(
+        _("who may see it"), max_length=12, choices=Visibility, default=Visibility.GROUPS
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus, default=RequestStatus.ACTIVE
+    )
+    review_on = models.DateField(_("review on"), default=default_review_on)
+    answer_note = models.TextField(_("what happened"), max_length=2000, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    checkin = models.ForeignKey(
+        "partnerships.CheckIn",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("captured at check-in"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = PrayerRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prayer request")
+        verbose_name_plural = _("prayer requests")
+        ordering = ["-urgent", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="answered") | Q(answered_on__isnull=False),
+                name="request_answered_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "review_on"])]
+
+    def __str__(self) -> str:
+        # Never the text: str() ends up in logs and admin histories.
+        return f"Request #{self.pk} for {self.partner}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RequestStatus.ACTIVE
+
+    @property
+    def is_stale(self) -> bool:
+        return self.is_active and self.review_on < timezone.localdate()
+
+
+class RequestUpdate(models.Model):
+    """A dated note on a request: “surgery moved to Friday”."""
+
+    request = models.ForeignKey(PrayerRequest, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(_("update"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Update #{self.pk} on request #{self.request_id}"

@@ -1,0 +1,151 @@
+"""Reads that combine several tables: the coordinator's dashboard and friends.
+
+Each function runs a fixed number of queries, however many partners there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.apps import apps
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from partnerships.models import (
+    CheckIn,
+    CheckInStatus,
+    Community,
+    Partner,
+    PrayerRequest,
+    RequestStatus,
+)
+from partnerships.models.partners import CHECKIN_GRACE
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    counted = queryset.order_by().values("partner").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def partners_with_health(
+    partners: QuerySet[Partner], today: date | None = None
+) -> QuerySet[Partner]:
+    """Annotate last and next check-in and request counts, one query for all partners."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    checkins = CheckIn.objects.filter(partner=OuterRef("pk"))
+    requests = PrayerRequest.objects.filter(partner=OuterRef("pk"))
+    return partners.annotate(
+        last_checkin_at=Subquery(
+            checkins.filter(status=CheckInStatus.HELD)
+            .order_by("-starts_at")
+            .values("starts_at")[:1]
+        ),
+        next_checkin_at=Subquery(
+            checkins.filter(status=CheckInStatus.SCHEDULED, starts_at__gte=now)
+            .order_by("starts_at")
+            .values("starts_at")[:1]
+        ),
+        next_checkin_id=Subquery(
+            checkins.filter(status=CheckInStatus.SCHEDULED, starts_at__gte=now)
+            .order_by("starts_at")
+            .values("pk")[:1]
+        ),
+        active_requests=_count(requests.filter(status=RequestStatus.ACTIVE)),
+        stale_requests=_count(requests.filter(status=RequestStatus.ACTIVE, review_on__lt=today)),
+        answered_last_year=_count(
+            requests.filter(
+                status=RequestStatus.ANSWERED, answered_on__gt=today - relativedelta(years=1)
+            )
+        ),
+    )
+
+
+def checkin_state(partner: Partner, now: datetime | None = None) -> str:
+    """'scheduled', 'ok', 'due' or 'overdue' for a partner annotated by partners_with_health.
+
+    Due: no check-in held within the cadence and none scheduled. Overdue: still so a grace
+    period after it fell due. Paused and ended partnerships are never due.
+    """
+    now = now or timezone.now()
+    if partner.status != "active":
+        return "inactive"
+    if partner.next_checkin_at is not None:
+        return "scheduled"
+    since = partner.last_checkin_at
+    if since is None:
+        # Never met: due from the start of the partnership.
+        start = partner.partnership_started
+        since = (
+            datetime.combine(start, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+            if start
+            else partner.created_at
+        ) - partner.cadence
+    due_at = since + partner.cadence
+    if now < due_at:
+        return "ok"
+    return "overdue" if now >= due_at + CHECKIN_GRACE else "due"
+
+
+@dataclass
+class PrayerCounts:
+    last_7_days: int = 0
+    last_30_days: int = 0
+    groups: list[str] = field(default_factory=list)
+
+
+def prayer_activity(partner_ids: list[int]) -> dict[int, PrayerCounts]:
+    """Prayers logged per partner in the last 7 and 30 days, and the groups adopting them.
+
+    The prayer log and groups belong to the intercession app; partnerships does not import it,
+    it reads them through the app registry when they exist.
+    """
+    counts = {pk: PrayerCounts() for pk in partner_ids}
+    try:
+        prayer_log = apps.get_model("intercession", "PrayerLog")
+    except LookupError:
+        return counts
+    now = timezone.now()
+    rows = (
+        prayer_log.objects.filter(
+            partner_id__in=partner_ids, prayed_at__gte=now - timedelta(days=30)
+        )
+        .values("partner_id")
+        .annotate(
+            month=Count("pk"), week=Count("pk", filter=Q(prayed_at__gte=now - timedelta(days=7)))
+        )
+    )
+    for row in rows:
+        counts[row["partner_id"]].last_30_days = row["month"]
+        counts[row["partner_id"]].last_7_days = row["week"]
+    try:
+        group = apps.get_model("intercession", "IntercessorGroup")
+    except LookupError:
+        return counts
+    for partner_id, name in group.partners.through.objects.filter(
+        partner_id__in=partner_ids
+    ).values_list("partner_id", "intercessorgroup__name"):
+        counts[partner_id].groups.append(name)
+    return counts
+
+
+def answered_by_month(community: Community, months: int = 12, today: date | None = None):
+    """[(first day of month, answered requests)] for the last ``months`` months, oldest first."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1) - relativedelta(months=months - 1)
+    rows = dict(
+        PrayerRequest.objects.filter(
+            partner__community=community, status=RequestStatus.ANSWERED, answered_on__gte=first
+        )
+        .annotate(month=TruncMonth("answered_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    return [
+        (month, rows.get(month, 0))
+        for month in (first + relativedelta(months=i) for i in range(months))
+    ]

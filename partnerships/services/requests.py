@@ -1,0 +1,135 @@
+"""Writes for prayer requests: added, updated, answered, closed. Nothing expires silently."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from partnerships.models import CheckIn, Partner, PrayerRequest, RequestStatus, RequestUpdate
+
+MAX_REQUEST_LENGTH = 2000
+
+
+def _clean_text(text: str, field: str = "text") -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError({field: _("Write what to pray for.")})
+    if len(text) > MAX_REQUEST_LENGTH:
+        raise ValidationError(
+            {
+                field: _("Keep it under %(limit)d characters (it has %(count)d).")
+                % {"limit": MAX_REQUEST_LENGTH, "count": len(text)}
+            }
+        )
+    return text
+
+
+def request_create(
+    *,
+    partner: Partner,
+    text: str,
+    category: str,
+    urgent: bool,
+    visibility: str,
+    review_on: date | None,
+    created_by: User,
+    checkin: CheckIn | None = None,
+) -> PrayerRequest:
+    request = PrayerRequest(
+        partner=partner,
+        text=_clean_text(text),
+        category=category,
+        urgent=urgent,
+        visibility=visibility,
+        created_by=created_by,
+        checkin=checkin,
+    )
+    if review_on is not None:
+        request.review_on = review_on
+    _check_review_on(request.review_on)
+    request.full_clean()
+    request.save()
+    return request
+
+
+def _check_review_on(review_on: date) -> None:
+    if review_on < timezone.localdate():
+        raise ValidationError({"review_on": _("Choose a review date from today on.")})
+
+
+def request_edit(
+    *,
+    request: PrayerRequest,
+    text: str,
+    category: str,
+    urgent: bool,
+    visibility: str,
+    review_on: date,
+) -> PrayerRequest:
+    request.text = _clean_text(text)
+    request.category = category
+    request.urgent = urgent
+    request.visibility = visibility
+    if review_on != request.review_on:
+        _check_review_on(review_on)
+    request.review_on = review_on
+    request.updated_at = timezone.now()
+    request.full_clean()
+    request.save()
+    return request
+
+
+def _require_active(request: PrayerRequest) -> None:
+    if not request.is_active:
+        raise ValidationError(
+            _("This request is already %(status)s.")
+            % {"status": request.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def request_update_add(*, request: PrayerRequest, text: str, author: User) -> RequestUpdate:
+    """A dated update. It counts as a review: the request's next review is a month away."""
+    request = PrayerRequest.objects.select_for_update().get(pk=request.pk)
+    _require_active(request)
+    update = RequestUpdate.objects.create(
+        request=request, text=_clean_text(text), created_by=author
+    )
+    request.review_on = timezone.localdate() + relativedelta(months=1)
+    request.updated_at = timezone.now()
+    request.save(update_fields=["review_on", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def request_answer(
+    *, request: PrayerRequest, answer_note: str, answered_on: date | None = None
+) -> PrayerRequest:
+    request = PrayerRequest.objects.select_for_update().get(pk=request.pk)
+    _require_active(request)
+    answered_on = answered_on or timezone.localdate()
+    if answered_on > timezone.localdate():
+        raise ValidationError({"answered_on": _("An answer can't be dated in the future.")})
+    request.status = RequestStatus.ANSWERED
+    request.answer_note = _clean_text(answer_note, "answer_note")
+    request.answered_on = answered_on
+    request.updated_at = timezone.now()
+    request.save(update_fields=["status", "answer_note", "answered_on", "updated_at"])
+    return request
+
+
+@transaction.atomic
+def request_close(*, request: PrayerRequest) -> PrayerRequest:
+    """No longer needed: it leaves the prayer lists but stays in the partner's history."""
+    request = PrayerRequest.objects.select_for_update().get(pk=request.pk)
+    _require_active(request)
+    request.status = RequestStatus.CLOSED
+    request.closed_at = request.updated_at = timezone.now()
+    request.save(update_fields=["status", "closed_at", "updated_at"])
+    return request

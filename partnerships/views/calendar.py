@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from partnerships import services
+from partnerships.calendar import checkin_calendar
+from partnerships.models import CalendarFeed, CheckIn, Role
+
+FEED_HISTORY = timedelta(days=90)
+
+
+@login_required
+@require_GET
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("partnerships:calendar_feed", args=[feed.token]))
+        if feed
+        else ""
+    )
+    return render(
+        request, "partnerships/calendar_settings.html", {"feed": feed, "feed_url": feed_url}
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_replace(user=request.user)
+    messages.success(
+        request,
+        _("Your calendar address is ready. Any address you used before has stopped working."),
+    )
+    return redirect("partnerships:calendar_settings")
+
+
+@login_required
+@require_POST
+def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+    services.calendar_feed_revoke(user=request.user)
+    messages.success(request, _("Your calendar address no longer works."))
+    return redirect("partnerships:calendar_settings")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The subscription feed: the secret token is the key, as calendar apps cannot sign in."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    user = feed.user
+    checkins = (
+        CheckIn.objects.filter(starts_at__gte=timezone.now() - FEED_HISTORY)
+        .filter(
+            # Check-ins they go to, in communities they still belong to; and a partner's own.
+            Q(
+                attendees=user,
+                partner__community__memberships__user=user,
+                partner__community__memberships__role__in=[Role.COORDINATOR, Role.INTERCESSOR],
+            )
+            | Q(partner__user=user, partner__community__memberships__user=user)
+        )
+        .select_related("partner__community")
+        .distinct()
+        .order_by("starts_at")
+    )
+    response = HttpResponse(
+        checkin_calendar(checkins, for_user=user, name="Epaphras check-ins"),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -1,0 +1,202 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnerships import services
+from partnerships.access import (
+    get_coordinator_membership,
+    get_membership,
+    get_partner_for,
+    get_partner_for_edit,
+)
+from partnerships.forms import PartnerForm
+from partnerships.models import (
+    CheckIn,
+    Child,
+    Partner,
+    PrayerRequest,
+    RequestStatus,
+    RequestUpdate,
+    Role,
+)
+from partnerships.selectors import checkin_state, partners_with_health
+from partnerships.views.common import add_errors
+
+
+@login_required
+@require_GET
+def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    partners = partners_with_health(
+        Partner.objects.visible_to(membership).prefetch_related(
+            Prefetch("children", queryset=Child.objects.order_by("birth_year"))
+        )
+    )
+    partners = list(partners)
+    for partner in partners:
+        partner.checkin_state = checkin_state(partner)
+    return render(
+        request,
+        "partnerships/partner_list.html",
+        {"membership": membership, "community": membership.community, "partners": partners},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_create(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    community = membership.community
+    form = PartnerForm(
+        request.POST or None,
+        request.FILES or None,
+        community=community,
+        initial={"time_zone": community.time_zone, "stewards": [request.user.pk]},
+    )
+    if request.method == "POST" and form.is_valid():
+        partner = _save(form, community)
+        if partner is not None:
+            messages.success(request, _("%(name)s is added.") % {"name": partner.name})
+            return redirect("partnerships:partner", slug=slug, pk=partner.pk)
+    return render(
+        request,
+        "partnerships/partner_form.html",
+        {"form": form, "membership": membership, "community": community},
+    )
+
+
+def _save(form: PartnerForm, community, partner: Partner | None = None) -> Partner | None:
+    data = dict(form.cleaned_data)
+    children = data.pop("children", None)
+    stewards = data.pop("stewards", None)
+    photo = data.pop("photo", None)
+    remove_photo = data.pop("remove_photo", False)
+    if not hasattr(photo, "content_type"):
+        photo = None  # unchanged
+    try:
+        return services.partner_save(
+            community=community,
+            partner=partner,
+            fields=data,
+            children=children,
+            stewards=stewards,
+            photo=photo,
+            remove_photo=remove_photo,
+        )
+    except ValidationError as error:
+        add_errors(form, error)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    partner = get_partner_for_edit(membership, pk)
+    form = PartnerForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=partner,
+        community=membership.community,
+        self_service=membership.is_partner,
+    )
+    fresh = Partner.objects.get(pk=partner.pk)  # the form changes its instance while validating
+    if request.method == "POST" and form.is_valid() and _save(form, membership.community, fresh):
+        messages.success(request, _("Profile saved."))
+        return redirect("partnerships:partner", slug=slug, pk=partner.pk)
+    partner.refresh_from_db()
+    return render(
+        request,
+        "partnerships/partner_form.html",
+        {
+            "form": form,
+            "partner": partner,
+            "membership": membership,
+            "community": membership.community,
+        },
+    )
+
+
+@login_required
+@require_GET
+def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    partner = get_partner_for(membership, pk)
+    visible_requests = PrayerRequest.objects.visible_to(membership).filter(partner=partner)
+    requests = visible_requests.prefetch_related(
+        Prefetch("updates", queryset=RequestUpdate.objects.order_by("-created_at"))
+    )
+    active = [r for r in requests if r.status == RequestStatus.ACTIVE]
+    past = [r for r in requests if r.status != RequestStatus.ACTIVE]
+    checkins = (
+        CheckIn.objects.visible_to(membership)
+        .filter(partner=partner)
+        .prefetch_related("attendees")
+        .order_by("-starts_at")[:24]
+    )
+    health = partners_with_health(Partner.objects.filter(pk=partner.pk)).get()
+    context = {
+        "membership": membership,
+        "community": membership.community,
+        "partner": partner,
+        "children": list(partner.children.all()),
+        "stewards": list(partner.stewards.all()),
+        "active_requests": active,
+        "past_requests": past,
+        "checkins": checkins,
+        "health": health,
+        "checkin_state": checkin_state(health),
+        "can_edit": membership.is_coordinator
+        or (membership.is_partner and partner.user_id == request.user.pk),
+        "pending_invitation": partner.invitations.pending().first()
+        if membership.is_coordinator
+        else None,
+    }
+    return render(request, "partnerships/partner_detail.html", context)
+
+
+@login_required
+@require_GET
+def partner_photo(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """Photos are served only to people who may see the partner, never from a public URL."""
+    membership = get_membership(request, slug)
+    partner = get_partner_for(membership, pk)
+    if not partner.photo:
+        raise Http404
+    response = FileResponse(partner.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def partner_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Invite a partner to sign in to their own page; accepting links the account."""
+    membership = get_coordinator_membership(request, slug)
+    partner = get_partner_for(membership, pk)
+    email = request.POST.get("email", "")
+    if partner.user_id:
+        raise PermissionDenied
+    try:
+        from django.core.validators import validate_email
+
+        validate_email(email)
+        services.invitation_send(
+            community=membership.community,
+            email=email,
+            role=Role.PARTNER,
+            invited_by=request.user,
+            partner=partner,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": email.strip().lower()}
+        )
+    return redirect("partnerships:partner", slug=slug, pk=pk)

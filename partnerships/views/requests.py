@@ -1,0 +1,179 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from partnerships import services
+from partnerships.access import (
+    get_coordinator_membership,
+    get_membership,
+    get_partner_for,
+    get_request_for,
+    get_request_for_edit,
+)
+from partnerships.forms import PrayerRequestForm, RequestAnswerForm, RequestUpdateForm
+from partnerships.models import PrayerRequest
+from partnerships.views.common import add_errors
+
+
+def _can_write(membership, partner) -> bool:
+    return membership.is_coordinator or (
+        membership.is_partner and partner.user_id == membership.user_id
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    partner = get_partner_for(membership, pk)
+    if not _can_write(membership, partner):
+        raise PermissionDenied
+    form = PrayerRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_create(partner=partner, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Request added."))
+            return redirect("partnerships:partner", slug=slug, pk=partner.pk)
+    return render(
+        request,
+        "partnerships/request_form.html",
+        {
+            "form": form,
+            "partner": partner,
+            "membership": membership,
+            "community": membership.community,
+        },
+    )
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    prayer_request = get_request_for(membership, pk)
+    return render(
+        request,
+        "partnerships/request_detail.html",
+        {
+            "membership": membership,
+            "community": membership.community,
+            "prayer_request": prayer_request,
+            "partner": prayer_request.partner,
+            "updates": prayer_request.updates.select_related("created_by"),
+            "can_write": _can_write(membership, prayer_request.partner),
+            "update_form": RequestUpdateForm(),
+            "answer_form": RequestAnswerForm(initial={"answered_on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    prayer_request = get_request_for_edit(membership, pk)
+    form = PrayerRequestForm(request.POST or None, instance=prayer_request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_edit(
+                request=PrayerRequest.objects.get(pk=prayer_request.pk), **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Request saved."))
+            return redirect("partnerships:request", slug=slug, pk=pk)
+    return render(
+        request,
+        "partnerships/request_form.html",
+        {
+            "form": form,
+            "partner": prayer_request.partner,
+            "prayer_request": prayer_request,
+            "membership": membership,
+            "community": membership.community,
+        },
+    )
+
+
+def _action(request, slug, pk, form_class, act, success):
+    membership = get_membership(request, slug)
+    prayer_request = get_request_for_edit(membership, pk)
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("partnerships:request", slug=slug, pk=pk)
+    try:
+        act(prayer_request, form.cleaned_data if form else {})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("partnerships:request", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def request_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        slug,
+        pk,
+        RequestUpdateForm,
+        lambda r, data: services.request_update_add(
+            request=r, text=data["text"], author=request.user
+        ),
+        _("Update posted."),
+    )
+
+
+@login_required
+@require_POST
+def request_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        slug,
+        pk,
+        RequestAnswerForm,
+        lambda r, data: services.request_answer(request=r, **data),
+        _("Marked answered. Thank God together!"),
+    )
+
+
+@login_required
+@require_POST
+def request_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        slug,
+        pk,
+        None,
+        lambda r, data: services.request_close(request=r),
+        _("Closed. It stays in the partner's history."),
+    )
+
+
+@login_required
+@require_GET
+def requests_needing_update(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_coordinator_membership(request, slug)
+    stale = (
+        PrayerRequest.objects.visible_to(membership)
+        .needing_update()
+        .select_related("partner")
+        .order_by("review_on")
+    )
+    return render(
+        request,
+        "partnerships/requests_review.html",
+        {"membership": membership, "community": membership.community, "requests": stale},
+    )
