@@ -19,6 +19,7 @@ from partnerships.models import (
     Visibility,
 )
 from partnerships.models.partners import MeetingMode
+from partnerships.models.requests import default_review_on
 from partnerships.services import PARTNER_SELF_FIELDS, parse_request_lines, photo_check
 from partnerships.services.checkins import local_to_aware
 
@@ -200,6 +201,20 @@ class PartnerForm(forms.ModelForm):
 
 
 class PrayerRequestForm(forms.ModelForm):
+    review_on = forms.DateField(
+        label=_("Review on"),
+        required=False,
+        initial=default_review_on,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "If nothing changes by then, it shows up as needing an update. "
+            "Leave empty for a month from today."
+        ),
+    )
+
+    def clean_review_on(self):
+        return self.cleaned_data["review_on"] or default_review_on()
+
     class Meta:
         model = PrayerRequest
         fields = ["text", "category", "urgent", "visibility", "review_on"]

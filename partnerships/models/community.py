@@ -132,7 +132,11 @@ class Invitation(models.Model):
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Role)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     sent_at = models.DateTimeField(default=timezone.now)

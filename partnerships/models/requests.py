@@ -87,7 +87,11 @@ class PrayerRequest(models.Model):
         verbose_name=_("captured at check-in"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -125,7 +129,11 @@ class RequestUpdate(models.Model):
     request = models.ForeignKey(PrayerRequest, on_delete=models.CASCADE, related_name="updates")
     text = models.TextField(_("update"), max_length=2000)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from partnerships import services
@@ -145,7 +146,6 @@ def checkin_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     checkin = get_checkin_for(membership, pk)
     partner = checkin.partner
     viewer_zone = ZoneInfo(request.user.time_zone)
-    partner_zone = ZoneInfo(partner.time_zone)
     context = {
         "membership": membership,
         "community": membership.community,
@@ -155,8 +155,6 @@ def checkin_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "captured": list(checkin.requests.all()) if membership.is_coordinator else [],
         "viewer_start": checkin.starts_at.astimezone(viewer_zone),
         "viewer_end": checkin.ends_at.astimezone(viewer_zone),
-        "partner_start": checkin.starts_at.astimezone(partner_zone),
-        "partner_end": checkin.ends_at.astimezone(partner_zone),
         "same_zone": request.user.time_zone == partner.time_zone,
         "has_begun": checkin.starts_at <= timezone.now(),
     }
@@ -213,7 +211,12 @@ def checkin_notes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Notes saved with %(count)d new prayer request(s).") % {"count": len(created)},
+                ngettext(
+                    "Notes saved with %(count)d new prayer request.",
+                    "Notes saved with %(count)d new prayer requests.",
+                    len(created),
+                )
+                % {"count": len(created)},
             )
             return redirect("partnerships:checkin", slug=slug, pk=pk)
     return render(
