@@ -34,3 +34,10 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["name", "time_zone"]
         labels = {"name": _("Your name")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.time_zone
+        # A browser may have given an older alias (Asia/Calcutta); keep it selectable.
+        if current and current not in dict(self.fields["time_zone"].choices):
+            self.fields["time_zone"].choices = [(current, current), *time_zone_choices()]

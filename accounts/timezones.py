@@ -10,8 +10,28 @@ def time_zone_names() -> tuple[str, ...]:
     return tuple(sorted(zoneinfo.available_timezones()))
 
 
+_REGIONS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
+@cache
+def canonical_time_zone_names() -> tuple[str, ...]:
+    """The zones worth offering in a list: regional names, plus UTC. Old aliases such as
+    "US/Eastern" or "W-SU" stay valid but are not offered."""
+    return ("UTC", *(name for name in time_zone_names() if name.startswith(_REGIONS)))
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+    return [(name, name.replace("_", " ")) for name in canonical_time_zone_names()]
 
 
 def validate_time_zone(value: str) -> None:

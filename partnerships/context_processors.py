@@ -31,6 +31,9 @@ def _current_membership(request: HttpRequest, memberships: list[Membership]) -> 
 def _needs_two_factor_nudge(request: HttpRequest, membership: Membership | None) -> bool:
     if membership is None or not membership.is_coordinator:
         return False
+    match = getattr(request, "resolver_match", None)
+    if match is not None and (match.url_name or "").startswith("mfa_"):
+        return False  # already on the two-factor pages
     from allauth.mfa.models import Authenticator
 
     return not Authenticator.objects.filter(

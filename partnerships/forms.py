@@ -35,7 +35,9 @@ class CommunityForm(forms.ModelForm):
         model = Community
         fields = ["name", "kind", "time_zone"]
         labels = {"name": _("Community name"), "kind": _("What kind of community is it?")}
-        widgets = {"name": forms.TextInput(attrs={"placeholder": _("Riverside House of Prayer")})}
+        widgets = {
+            "name": forms.TextInput(attrs={"placeholder": _("e.g. Grace Church prayer team")})
+        }
         error_messages = {
             "name": {
                 "max_length": _(
@@ -54,7 +56,7 @@ class CommunityForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label=_("Email address"),
+        label=_("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "placeholder": "name@example.org"}),
     )

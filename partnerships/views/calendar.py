@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from partnerships import services
 from partnerships.calendar import checkin_calendar
@@ -18,7 +18,7 @@ FEED_HISTORY = timedelta(days=90)
 
 
 @login_required
-@require_GET
+@require_safe
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(user=request.user).first()
     feed_url = (
@@ -50,7 +50,7 @@ def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
     return redirect("partnerships:calendar_settings")
 
 
-@require_GET
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The subscription feed: the secret token is the key, as calendar apps cannot sign in."""
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()

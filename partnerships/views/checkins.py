@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerships import services
 from partnerships.access import (
@@ -27,7 +27,7 @@ TIME_FIELDS = {"starts_at": "start", "ends_at": "end"}
 
 
 @login_required
-@require_GET
+@require_safe
 def checkin_list(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     checkins = CheckIn.objects.visible_to(membership).select_related("partner")
@@ -140,7 +140,7 @@ def checkin_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def checkin_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     checkin = get_checkin_for(membership, pk)
@@ -250,7 +250,7 @@ def checkin_next(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def checkin_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     checkin = get_checkin_for(membership, pk)

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerships import services
 from partnerships.access import (
@@ -23,7 +23,7 @@ from partnerships.tokens import InvitationLinkError, invitation_from_token
 from partnerships.views.common import add_errors
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "partnerships/landing.html")
@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def community_list(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.for_user(request.user).annotate(
         member_count=Count("community__memberships")
@@ -66,7 +66,7 @@ def community_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def community_home(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     community = membership.community
@@ -106,7 +106,7 @@ def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from partnerships.access import get_coordinator_membership
 from partnerships.forms import DashboardFilterForm
@@ -19,7 +19,7 @@ STATE_ORDER = {"overdue": 0, "due": 1, "ok": 2, "scheduled": 3, "inactive": 4}
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Partnership health: relationships kept and prayers answered, overdue partners first."""
     membership = get_coordinator_membership(request, slug)

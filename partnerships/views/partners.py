@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerships import services
 from partnerships.access import (
@@ -29,7 +29,7 @@ from partnerships.views.common import add_errors
 
 
 @login_required
-@require_GET
+@require_safe
 def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     partners = partners_with_health(
@@ -123,7 +123,7 @@ def partner_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     partner = get_partner_for(membership, pk)
@@ -161,7 +161,7 @@ def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def partner_photo(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     """Photos are served only to people who may see the partner, never from a public URL."""
     membership = get_membership(request, slug)

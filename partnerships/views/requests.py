@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerships import services
 from partnerships.access import (
@@ -55,7 +55,7 @@ def request_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     prayer_request = get_request_for(membership, pk)
@@ -163,7 +163,7 @@ def request_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def requests_needing_update(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     stale = (

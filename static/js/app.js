@@ -25,6 +25,15 @@
     });
   }
 
+  function closeMenusOnEscape(event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", detectTimeZone);
+  document.addEventListener("keydown", closeMenusOnEscape);
   document.addEventListener("click", closeMenus);
 })();

@@ -95,3 +95,9 @@ def test_sign_in_page_speaks_of_email_not_username(client):
     html = client.get(reverse("account_login")).content.decode()
     assert 'type="email"' in html
     assert "username" not in html.lower()
+
+
+def test_sign_in_pages_speak_in_sentence_case(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert ">Sign in<" in html.replace("\n", "").replace("  ", "") or "Sign in" in html
+    assert "Sign In" not in html and "Remember Me" not in html

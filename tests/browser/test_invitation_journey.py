@@ -18,7 +18,7 @@ def sign_in(page, email: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
 
 
 def test_coordinator_invites_and_the_invitee_joins(new_page, screenshot):
@@ -33,7 +33,7 @@ def test_coordinator_invites_and_the_invitee_joins(new_page, screenshot):
     screenshot(page, "community-coordinator-phone")
 
     page.get_by_role("link", name="Invite someone").click()
-    page.get_by_label("Email address").fill("hannah@example.org")
+    page.get_by_label("Email", exact=True).fill("hannah@example.org")
     page.get_by_label("Intercessor").check()
     page.get_by_role("button", name="Send invitation").click()
     expect(
@@ -54,7 +54,7 @@ def test_coordinator_invites_and_the_invitee_joins(new_page, screenshot):
     invitee.get_by_label("Your name").fill("Hannah Reid")
     invitee.get_by_label("Password", exact=True).fill("a long and quiet prayer 7")
     invitee.get_by_label("Password (again)").fill("a long and quiet prayer 7")
-    invitee.get_by_role("button", name="Sign Up").click()
+    invitee.get_by_role("button", name="Sign up").click()
     invitee.get_by_role("button", name="Join Riverside House of Prayer").click()
     expect(
         invitee.get_by_text("Welcome to Riverside House of Prayer! You joined as intercessor.")
