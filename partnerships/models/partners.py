@@ -167,7 +167,8 @@ class Partner(models.Model):
     @property
     def initials(self) -> str:
         source = self.public_name if self.sensitive else self.name
-        return "".join(word[0] for word in source.split()[:2]).upper()
+        letters = [word[0] for word in source.split() if word[0].isalpha()]
+        return "".join(letters[:2]).upper()
 
     @property
     def cadence(self) -> timedelta:
