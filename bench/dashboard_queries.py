@@ -1,7 +1,8 @@
 """Queries and time for the coordinator's pages at 1, 50 and 500 partners.
 
     .venv/bin/python bench/dashboard_queries.py            # SQLite in a temporary folder
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/epaphras_bench .venv/bin/python bench/dashboard_queries.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/epaphras_bench \
+        .venv/bin/python bench/dashboard_queries.py
 
 Each size runs on a fresh database that the script creates and drops.
 """
