@@ -7,6 +7,7 @@ from config import views
 urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("accounts.urls")),
+    path("", include("intercession.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,8 @@ PARTNER_PAGES = {
     "request_create",
     "request_edit",
 }
+TODAY_PAGES = {"today", "pray_through", "record"}
+GROUP_PAGES = {"group_list", "group", "group_create", "group_edit", "meeting_create"}
 CHECKIN_PAGES = {"checkin_list", "checkin", "checkin_create", "checkin_edit", "checkin_notes"}
 
 
@@ -55,6 +57,8 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav_partner_pages": PARTNER_PAGES,
         "nav_checkin_pages": CHECKIN_PAGES,
+        "nav_today_pages": TODAY_PAGES,
+        "nav_group_pages": GROUP_PAGES,
         "nav_memberships": memberships,
         "nav_membership": current_membership,
         "nav_two_factor_nudge": SimpleLazyObject(

@@ -301,6 +301,13 @@ class CheckInNotesForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    group_summary = forms.CharField(
+        label=_("Share with the adopting groups"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A few lines the weekly groups will see. Leave empty to share nothing."),
+    )
     requests = forms.CharField(
         label=_("Prayer requests"),
         required=False,

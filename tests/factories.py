@@ -91,3 +91,21 @@ def png_bytes(size=(40, 30), color=(200, 120, 40)) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format="PNG")
     return out.getvalue()
+
+
+def make_group(community: Community, *, members=(), partners=(), name: str = "", **fields):
+    from datetime import time
+
+    from intercession.models import IntercessorGroup
+
+    group = IntercessorGroup.objects.create(
+        community=community,
+        name=name or f"Group {next(_seq)}",
+        weekday=fields.pop("weekday", 1),
+        meeting_time=fields.pop("meeting_time", time(19, 30)),
+        time_zone=fields.pop("time_zone", community.time_zone),
+        **fields,
+    )
+    group.members.set(members)
+    group.partners.set(partners)
+    return group

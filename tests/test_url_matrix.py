@@ -14,12 +14,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from intercession.models import PrayerLog
 from partnerships.models import CalendarFeed, Membership, Role
 from partnerships.tokens import invitation_token
 from tests.conftest import client_for
 from tests.factories import (
     make_checkin,
     make_community,
+    make_group,
     make_invitation,
     make_member,
     make_partner,
@@ -55,6 +57,8 @@ class World:
     request: object = None
     checkin: object = None
     feed: object = None
+    group: object = None
+    prayer: object = None
 
     @property
     def slug(self) -> str:
@@ -85,6 +89,15 @@ def slug(w: World) -> dict:
     return {"slug": w.slug}
 
 
+def praying(ok: int = 200) -> dict:
+    """Coordinators and intercessors pray; partners are prayed for."""
+    return {ANON: LOGIN, OUTSIDER: 404, PARTNER: 403, INTERCESSOR: ok, COORDINATOR: ok}
+
+
+def group_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.group.pk}
+
+
 def own_partner_only(ok: int = 200) -> dict:
     """Coordinators and the partner themself; intercessors only through their groups."""
     return {ANON: LOGIN, OUTSIDER: 404, PARTNER: ok, INTERCESSOR: 404, COORDINATOR: ok}
@@ -113,7 +126,8 @@ MATRIX: dict[str, Case] = {
     "partnerships:invitation": Case(
         dict.fromkeys(VISITORS, 200), kwargs=lambda w: {"token": invitation_token(w.invitation)}
     ),
-    "partnerships:community": Case(members_only(), kwargs=slug),
+    # Intercessors are taken straight to their daily list.
+    "partnerships:community": Case({**members_only(), INTERCESSOR: 302}, kwargs=slug),
     "partnerships:community_settings": Case(coordinators_only(), kwargs=slug),
     "partnerships:members": Case(coordinators_only(), kwargs=slug),
     "partnerships:invitation_create": Case(coordinators_only(), kwargs=slug),
@@ -186,6 +200,28 @@ MATRIX: dict[str, Case] = {
     "partnerships:calendar_feed": Case(
         dict.fromkeys(VISITORS, 200), kwargs=lambda w: {"token": w.feed.token}
     ),
+    # Intercession: the daily list, prayers, the record, weekly groups.
+    "intercession:today": Case(praying(), kwargs=slug),
+    "intercession:pray": Case(
+        praying(302),
+        kwargs=slug,
+        method="POST",
+        data=lambda w: {"partner": w.other_partner.pk, "key": "matrix"},
+    ),
+    # The prayer is the coordinator's own: nobody else may annotate it.
+    "intercession:prayer_note": Case(
+        {ANON: LOGIN, OUTSIDER: 404, PARTNER: 403, INTERCESSOR: 403, COORDINATOR: 302},
+        kwargs=lambda w: {"slug": w.slug, "pk": w.prayer.pk},
+        method="POST",
+        data=lambda w: {"note": "Psalm 121"},
+    ),
+    "intercession:pray_through": Case(praying(), kwargs=slug),
+    "intercession:record": Case(praying(), kwargs=slug),
+    "intercession:group_list": Case(praying(), kwargs=slug),
+    "intercession:group_create": Case(coordinators_only(), kwargs=slug),
+    "intercession:group": Case(praying(), kwargs=group_kwargs),
+    "intercession:group_edit": Case(coordinators_only(), kwargs=group_kwargs),
+    "intercession:meeting_create": Case(praying(), kwargs=group_kwargs),
 }
 
 # URL namespaces and packages whose views carry their own authorization.
@@ -247,16 +283,21 @@ def world(db) -> World:
     invitation = make_invitation(community, invited_by=users[COORDINATOR])
     partner = make_partner(community, user=users[PARTNER])
     partner.photo.save("p.png", ContentFile(png_bytes()))
+    other_partner = make_partner(community)
+    group = make_group(community, members=[users[INTERCESSOR]], partners=[other_partner])
+    prayer = PrayerLog.objects.create(user=users[COORDINATOR], partner=other_partner)
     return World(
         community,
         users,
         invitation,
         other_member,
         partner=partner,
-        other_partner=make_partner(community),
+        other_partner=other_partner,
         request=make_request(partner),
         checkin=make_checkin(partner),
         feed=CalendarFeed.objects.create(user=users[COORDINATOR]),
+        group=group,
+        prayer=prayer,
     )
 
 

@@ -48,6 +48,9 @@ class CheckIn(models.Model):
     )
     notes = models.TextField(_("notes"), max_length=10000, blank=True)
     family_update = models.TextField(_("family updates"), max_length=4000, blank=True)
+    # Notes stay with coordinators; this is what the coordinator chooses to pass on to the
+    # groups who adopted the partner, shown on their week page.
+    group_summary = models.TextField(_("for the adopting groups"), max_length=2000, blank=True)
     # Changes with every reschedule, so calendars replace the event instead of adding one.
     sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(

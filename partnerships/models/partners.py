@@ -60,9 +60,15 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
             return partners
         if membership.is_partner:
             return partners.filter(user_id=membership.user_id)
-        # Intercessors see the partners their weekly groups adopt; groups arrive with the
-        # intercession app, and until one adopts a partner there is nothing to see.
-        return partners.none()
+        # Intercessors see the active partners adopted by their weekly groups that meet. The
+        # groups live in the intercession app; the lookup goes by relation name only.
+        return partners.filter(
+            status=PartnerStatus.ACTIVE,
+            pk__in=Partner.objects.filter(
+                intercessor_groups__members=membership.user_id,
+                intercessor_groups__paused=False,
+            ).values("pk"),
+        )
 
     def editable_by(self, membership) -> PartnerQuerySet:
         if membership.is_coordinator:

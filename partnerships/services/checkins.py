@@ -128,6 +128,7 @@ def checkin_record_notes(
     notes: str,
     family_update: str,
     request_lines: list[str],
+    group_summary: str = "",
     category: str,
     visibility: str,
     author: User,
@@ -141,6 +142,7 @@ def checkin_record_notes(
         raise ValidationError(_("Notes can be written once the check-in has begun."))
     checkin.notes = notes.strip()
     checkin.family_update = family_update.strip()
+    checkin.group_summary = group_summary.strip()
     checkin.status = CheckInStatus.HELD
     checkin.updated_at = timezone.now()
     checkin.full_clean()

@@ -192,7 +192,11 @@ def checkin_notes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     checkin = get_checkin_for_coordinator(membership, pk)
     form = CheckInNotesForm(
         request.POST or None,
-        initial={"notes": checkin.notes, "family_update": checkin.family_update},
+        initial={
+            "notes": checkin.notes,
+            "family_update": checkin.family_update,
+            "group_summary": checkin.group_summary,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -201,6 +205,7 @@ def checkin_notes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 checkin=checkin,
                 notes=data["notes"],
                 family_update=data["family_update"],
+                group_summary=data["group_summary"],
                 request_lines=data["requests"],
                 category=data["category"],
                 visibility=data["visibility"],

@@ -69,6 +69,8 @@ def community_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 def community_home(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
+    if membership.is_intercessor:
+        return redirect("intercession:today", slug=slug)
     community = membership.community
     context = {"membership": membership, "community": community}
     if membership.is_coordinator:

@@ -33,7 +33,42 @@
     });
   }
 
+  // A quiet ten-minute timer for pray-through. It keeps running across the partners of one
+  // session (the session's start is in the URL) and pauses on request. It never makes a sound.
+  function prayerTimer() {
+    var root = document.querySelector("[data-timer-minutes]");
+    if (!root) return;
+    var box = root.querySelector(".timer");
+    var display = root.querySelector("[data-timer-display]");
+    var toggle = root.querySelector("[data-timer-toggle]");
+    var session = new URLSearchParams(location.search).get("since") || "now";
+    var key = "epaphras-timer-" + session;
+    var total = parseInt(root.getAttribute("data-timer-minutes"), 10) * 60;
+    var state = JSON.parse(sessionStorage.getItem(key) || "null") || { left: total, running: true };
+    var last = Date.now();
+    box.hidden = false;
+
+    function render() {
+      var left = Math.max(0, Math.round(state.left));
+      var m = Math.floor(left / 60), s = left % 60;
+      display.textContent = left === 0 ? box.getAttribute("data-done") || "Amen" : m + ":" + (s < 10 ? "0" : "") + s;
+      box.classList.toggle("is-done", left === 0);
+      toggle.textContent = state.running ? toggle.getAttribute("data-pause") : toggle.getAttribute("data-resume");
+      toggle.hidden = left === 0;
+      sessionStorage.setItem(key, JSON.stringify(state));
+    }
+    toggle.addEventListener("click", function () { state.running = !state.running; render(); });
+    setInterval(function () {
+      var now = Date.now();
+      if (state.running) state.left -= (now - last) / 1000;
+      last = now;
+      render();
+    }, 1000);
+    render();
+  }
+
   document.addEventListener("DOMContentLoaded", detectTimeZone);
+  document.addEventListener("DOMContentLoaded", prayerTimer);
   document.addEventListener("keydown", closeMenusOnEscape);
   document.addEventListener("click", closeMenus);
 })();

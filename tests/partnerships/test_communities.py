@@ -94,7 +94,7 @@ def test_switching_communities_remembers_the_last_one(community, other_community
     Membership.objects.create(user=user, community=community, role=Role.COORDINATOR)
     Membership.objects.create(user=user, community=other_community, role=Role.INTERCESSOR)
     client = client_for(user)
-    page = client.get(reverse("partnerships:community", args=[other_community.slug]))
+    page = client.get(reverse("partnerships:community", args=[other_community.slug]), follow=True)
     html = page.content.decode()
     # The menu offers the other community, with the role held there.
     assert reverse("partnerships:community", args=[community.slug]) in html

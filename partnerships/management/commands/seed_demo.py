@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
+from partnerships.management.commands._demo_intercession import seed_intercession
 from partnerships.management.commands._demo_partners import seed_partners
 from partnerships.models import Community, CommunityKind, Membership, Role
 
@@ -74,7 +75,8 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(
                 user=users[PEOPLE[1][0]], community=second, defaults={"role": Role.COORDINATOR}
             )
-            seed_partners(main, users[PEOPLE[0][0]], users)
+            partners = seed_partners(main, users[PEOPLE[0][0]], users)
+            seed_intercession(main, users, partners)
         self._print_sign_in()
 
     def _person(self, email: str, name: str, time_zone: str) -> User:

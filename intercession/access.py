@@ -1,0 +1,47 @@
+"""Loaders for the intercession app; see partnerships/access.py for the pattern."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from intercession.models import IntercessorGroup, PrayerLog
+from partnerships.access import get_membership
+from partnerships.models import Membership, Partner, PrayerRequest, Role
+
+
+def get_praying_membership(request: HttpRequest, slug: str) -> Membership:
+    """Coordinators and intercessors pray; partners are prayed for."""
+    return get_membership(request, slug, roles=[Role.COORDINATOR, Role.INTERCESSOR])
+
+
+def get_group_for(membership: Membership, pk: int) -> IntercessorGroup:
+    return get_object_or_404(IntercessorGroup.objects.visible_to(membership), pk=pk)
+
+
+def get_prayable_request(membership: Membership, pk: int) -> PrayerRequest:
+    return get_object_or_404(
+        PrayerRequest.objects.visible_to(membership).select_related("partner"), pk=pk
+    )
+
+
+def get_prayable_partner(membership: Membership, pk: int) -> Partner:
+    """A partner one may pray for as a whole: one they can see, or one with a community-wide
+    request they can see."""
+    visible = Partner.objects.visible_to(membership).values("pk")
+    via_requests = PrayerRequest.objects.visible_to(membership).active().values("partner_id")
+    partners = Partner.objects.filter(community_id=membership.community_id).filter(
+        Q(pk__in=visible) | Q(pk__in=via_requests)
+    )
+    return get_object_or_404(partners, pk=pk)
+
+
+def get_own_prayer(membership: Membership, pk: int) -> PrayerLog:
+    log = get_object_or_404(
+        PrayerLog.objects.filter(partner__community_id=membership.community_id), pk=pk
+    )
+    if log.user_id != membership.user_id:
+        raise PermissionDenied
+    return log

@@ -1,0 +1,187 @@
+"""Reads for the daily list, pray-through, the prayer record and the group's week.
+
+Each runs a fixed number of queries, however many partners, requests or prayers there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from intercession.models import IntercessorGroup, PrayerLog
+from partnerships.models import (
+    CheckIn,
+    Child,
+    Partner,
+    PrayerRequest,
+    RequestStatus,
+    RequestUpdate,
+)
+
+RECENT = timedelta(days=7)
+
+
+def local_day_start(user) -> datetime:
+    zone = ZoneInfo(user.time_zone)
+    now = timezone.now().astimezone(zone)
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def requests_with_prayers(requests: QuerySet[PrayerRequest], user) -> QuerySet[PrayerRequest]:
+    """Annotate how persistently each request has been carried, and whether ``user`` prayed
+    for it today."""
+    now = timezone.now()
+    return requests.annotate(
+        prayer_count=Count("prayer_logs", distinct=True),
+        people_count=Count("prayer_logs__user", distinct=True),
+        last_prayed_at=Max("prayer_logs__prayed_at"),
+        recent_count=Count(
+            "prayer_logs", filter=Q(prayer_logs__prayed_at__gte=now - RECENT), distinct=True
+        ),
+        mine_today=Count(
+            "prayer_logs",
+            filter=Q(prayer_logs__user=user, prayer_logs__prayed_at__gte=local_day_start(user)),
+            distinct=True,
+        ),
+    )
+
+
+@dataclass
+class PartnerCard:
+    partner: Partner
+    requests: list = field(default_factory=list)
+    prayed_today: bool = False
+    partner_prayers_today: int = 0
+    adopted: bool = True
+
+    @property
+    def urgent(self) -> bool:
+        return any(r.urgent for r in self.requests)
+
+
+@dataclass
+class DailyList:
+    cards: list[PartnerCard]
+    since: datetime | None
+    new_requests: list = field(default_factory=list)
+    new_updates: list = field(default_factory=list)
+    answered: list = field(default_factory=list)
+
+    @property
+    def prayed_partners(self) -> int:
+        return sum(1 for card in self.cards if card.prayed_today)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new_requests or self.new_updates or self.answered)
+
+
+def _request_order(request: PrayerRequest):
+    # Urgent first, then the ones least prayed for lately, then the longest unprayed.
+    last = request.last_prayed_at.timestamp() if request.last_prayed_at else 0
+    return (not request.urgent, request.recent_count, last)
+
+
+def daily_list(membership, since: datetime | None = None) -> DailyList:
+    """The partners and requests a member prays for today."""
+    user = membership.user
+    visible_requests = PrayerRequest.objects.visible_to(membership)
+    active = requests_with_prayers(
+        visible_requests.active().prefetch_related(
+            Prefetch("updates", queryset=RequestUpdate.objects.order_by("-created_at"))
+        ),
+        user,
+    )
+    adopted_ids = set(Partner.objects.visible_to(membership).values_list("pk", flat=True))
+    requests = list(active)
+    partner_ids = adopted_ids | {r.partner_id for r in requests}
+    partners = (
+        Partner.objects.filter(pk__in=partner_ids)
+        .select_related("community")
+        .prefetch_related(Prefetch("children", queryset=Child.objects.order_by("birth_year")))
+    )
+    today_logs = PrayerLog.objects.filter(
+        user=user, partner_id__in=partner_ids, prayed_at__gte=local_day_start(user)
+    ).values_list("partner_id", "request_id")
+    cards = {p.pk: PartnerCard(partner=p, adopted=p.pk in adopted_ids) for p in partners}
+    for partner_id, request_id in today_logs:
+        cards[partner_id].prayed_today = True
+        if request_id is None:
+            cards[partner_id].partner_prayers_today += 1
+    for request in sorted(requests, key=_request_order):
+        cards[request.partner_id].requests.append(request)
+    ordered = sorted(
+        cards.values(),
+        key=lambda c: (c.prayed_today, not c.urgent, c.partner.name.lower()),
+    )
+    result = DailyList(cards=ordered, since=since)
+    if since is not None:
+        result.new_requests = [r for r in requests if r.created_at > since]
+        result.new_updates = list(
+            RequestUpdate.objects.filter(
+                request__in=visible_requests.active(), created_at__gt=since
+            ).select_related("request__partner")[:20]
+        )
+        result.answered = list(
+            visible_requests.filter(
+                status=RequestStatus.ANSWERED, updated_at__gt=since
+            ).select_related("partner")[:20]
+        )
+    return result
+
+
+def prayer_record(user, community) -> QuerySet[PrayerLog]:
+    return (
+        PrayerLog.objects.filter(user=user, partner__community=community)
+        .select_related("partner", "request", "group")
+        .order_by("-prayed_at")
+    )
+
+
+def group_week(group: IntercessorGroup, membership) -> dict:
+    """What changed for the group's partners since its last recorded meeting."""
+    last_meeting = group.meetings.order_by("-met_on", "-created_at").first()
+    since = (
+        timezone.make_aware(datetime.combine(last_meeting.met_on, datetime.min.time()))
+        if last_meeting
+        else timezone.now() - timedelta(days=7)
+    )
+    partners = list(
+        group.partners.filter(status="active").prefetch_related(
+            Prefetch("children", queryset=Child.objects.order_by("birth_year"))
+        )
+    )
+    visible = PrayerRequest.objects.visible_to(membership).filter(partner__in=partners)
+    active = list(
+        requests_with_prayers(visible.active(), membership.user)
+        .select_related("partner")
+        .order_by("-urgent", "partner__name", "-created_at")
+    )
+    return {
+        "since": since,
+        "last_meeting": last_meeting,
+        "partners": partners,
+        "active_requests": active,
+        "new_requests": [r for r in active if r.created_at > since],
+        "updates": list(
+            RequestUpdate.objects.filter(request__in=visible, created_at__gt=since)
+            .select_related("request__partner")
+            .order_by("-created_at")[:30]
+        ),
+        "answered": list(
+            visible.filter(status=RequestStatus.ANSWERED, updated_at__gt=since)
+            .select_related("partner")
+            .order_by("-answered_on")
+        ),
+        "checkin_news": list(
+            CheckIn.objects.filter(partner__in=partners, status="held", starts_at__gt=since)
+            .exclude(group_summary="")
+            .select_related("partner")
+            .order_by("-starts_at")
+        ),
+        "meetings": list(group.meetings.prefetch_related("attendees")[:5]),
+    }

@@ -1,0 +1,213 @@
+"""Writes of the intercession app: groups, prayers, group meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from intercession.models import (
+    DailyListVisit,
+    GroupMeeting,
+    IntercessorGroup,
+    PrayerKind,
+    PrayerLog,
+)
+from partnerships.models import Community, Membership, Partner, PrayerRequest, Role
+
+MAX_NOTE_LENGTH = 1000
+# Two taps on the same “I prayed” this close together are one prayer.
+DOUBLE_TAP_WINDOW = timedelta(seconds=10)
+# How long after praying a person can still add or change their note.
+NOTE_EDIT_WINDOW = timedelta(hours=24)
+GUIDED_PARTNERS = 3
+MANY_PARTNERS = 5
+
+
+@transaction.atomic
+def group_save(
+    *,
+    community: Community,
+    group: IntercessorGroup | None = None,
+    fields: dict[str, Any],
+    members: Iterable[User],
+    partners: Iterable[Partner],
+) -> IntercessorGroup:
+    members, partners = list(members), list(partners)
+    allowed = set(
+        Membership.objects.filter(
+            community=community,
+            role__in=[Role.COORDINATOR, Role.INTERCESSOR],
+            user__in=members,
+        ).values_list("user_id", flat=True)
+    )
+    if any(user.pk not in allowed for user in members):
+        raise ValidationError({"members": _("Members must be intercessors or coordinators here.")})
+    if not members:
+        raise ValidationError({"members": _("A group needs at least one member.")})
+    if any(partner.community_id != community.pk for partner in partners):
+        raise ValidationError({"partners": _("Adopt partners of this community only.")})
+    leader = fields.get("leader")
+    if leader is not None and leader.pk not in {user.pk for user in members}:
+        raise ValidationError({"leader": _("The leader must be one of the members.")})
+    group = group or IntercessorGroup(community=community)
+    for name, value in fields.items():
+        setattr(group, name, value)
+    group.full_clean()
+    group.save()
+    group.members.set(members)
+    group.partners.set(partners)
+    return group
+
+
+def _check_note(note: str) -> str:
+    note = note.strip()
+    if len(note) > MAX_NOTE_LENGTH:
+        raise ValidationError(
+            {
+                "note": _("Keep your note under %(limit)d characters (it has %(count)d).")
+                % {"limit": MAX_NOTE_LENGTH, "count": len(note)}
+            }
+        )
+    return note
+
+
+def prayer_record(
+    *,
+    user: User,
+    partner: Partner,
+    request: PrayerRequest | None = None,
+    note: str = "",
+    fasted: bool = False,
+    share: bool = False,
+    client_key: str | None = None,
+) -> tuple[PrayerLog, bool]:
+    """Record that ``user`` prayed for ``partner`` (or one of their requests).
+
+    Returns the prayer and whether it is new: the same form key, or the same target within a
+    few seconds, is the same prayer. The caller has already checked the user may see it.
+    """
+    if request is not None:
+        if request.partner_id != partner.pk:
+            raise ValueError("The request does not belong to this partner.")
+        if not request.is_active:
+            raise ValidationError(
+                _(
+                    "This request is already %(status)s, so there is nothing to record. "
+                    "Thank you for having carried it."
+                )
+                % {"status": request.get_status_display().lower()}
+            )
+    note = _check_note(note)
+    client_key = (client_key or "").strip()[:40]
+    recent = PrayerLog.objects.filter(
+        user=user,
+        partner=partner,
+        request=request,
+        kind=PrayerKind.PERSONAL,
+        prayed_at__gte=timezone.now() - DOUBLE_TAP_WINDOW,
+    )
+    if client_key:
+        existing = PrayerLog.objects.filter(user=user, client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    existing = recent.first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            log = PrayerLog.objects.create(
+                user=user,
+                partner=partner,
+                request=request,
+                note=note,
+                fasted=fasted,
+                shared_with_partner=share and bool(note),
+                client_key=client_key,
+            )
+    except IntegrityError:
+        # The same key arrived twice at the same moment: the other one won.
+        return PrayerLog.objects.get(user=user, client_key=client_key), False
+    return log, True
+
+
+def prayer_add_note(
+    *, log: PrayerLog, user: User, note: str, fasted: bool, share: bool
+) -> PrayerLog:
+    if log.user_id != user.pk:
+        raise PermissionDenied
+    if timezone.now() - log.prayed_at > NOTE_EDIT_WINDOW:
+        raise ValidationError(_("Notes can be added within a day of praying."))
+    log.note = _check_note(note)
+    log.fasted = fasted
+    log.shared_with_partner = share and bool(log.note)
+    log.save(update_fields=["note", "fasted", "shared_with_partner"])
+    return log
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    group: IntercessorGroup,
+    met_on: date,
+    attendees: Iterable[User],
+    requests: Iterable[PrayerRequest],
+    notes: str,
+    recorded_by: User,
+) -> GroupMeeting:
+    """Record a weekly meeting, and one group prayer for each request prayed."""
+    if met_on > timezone.localdate():
+        raise ValidationError({"met_on": _("A meeting can't be recorded before it happens.")})
+    attendees, requests = list(attendees), list(requests)
+    member_ids = set(group.members.values_list("pk", flat=True))
+    if any(user.pk not in member_ids for user in attendees):
+        raise ValidationError({"attendees": _("Only the group's members can be marked present.")})
+    adopted = set(group.partners.values_list("pk", flat=True))
+    if any(
+        r.partner_id not in adopted or not r.is_active or r.visibility == "coordinators"
+        for r in requests
+    ):
+        raise ValidationError({"requests": _("Pick active requests of this group's partners.")})
+    meeting = GroupMeeting.objects.create(
+        group=group, met_on=met_on, notes=notes.strip(), recorded_by=recorded_by
+    )
+    meeting.attendees.set(attendees)
+    prayed_at = timezone.make_aware(datetime.combine(met_on, time(12)))
+    if met_on == timezone.localdate():
+        prayed_at = timezone.now()
+    PrayerLog.objects.bulk_create(
+        PrayerLog(
+            user=recorded_by,
+            partner_id=r.partner_id,
+            request=r,
+            kind=PrayerKind.GROUP,
+            group=group,
+            meeting=meeting,
+            prayed_at=prayed_at,
+        )
+        for r in requests
+    )
+    return meeting
+
+
+def daily_visit_touch(*, user: User, community: Community) -> datetime | None:
+    """Note this visit to the daily list; return when the one before it was, if any.
+
+    Visits within half an hour count as one, so reloading keeps showing the same changes.
+    """
+    now = timezone.now()
+    visit, created = DailyListVisit.objects.get_or_create(
+        user=user, community=community, defaults={"seen_at": now}
+    )
+    if created:
+        return None
+    if now - visit.seen_at > timedelta(minutes=30):
+        visit.previous_seen_at, visit.seen_at = visit.seen_at, now
+        visit.save(update_fields=["previous_seen_at", "seen_at"])
+    return visit.previous_seen_at

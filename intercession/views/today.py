@@ -1,0 +1,239 @@
+import uuid
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from intercession import selectors, services
+from intercession.access import (
+    get_own_prayer,
+    get_prayable_partner,
+    get_prayable_request,
+    get_praying_membership,
+)
+from intercession.forms import PrayerForm, PrayerNoteForm
+from intercession.models import PrayerLog
+from partnerships.models import PrayerRequest, RequestUpdate
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@login_required
+@require_safe
+def today(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_praying_membership(request, slug)
+    since = services.daily_visit_touch(user=request.user, community=membership.community)
+    daily = selectors.daily_list(membership, since=since)
+    return render(
+        request,
+        "intercession/today.html",
+        {
+            "membership": membership,
+            "community": membership.community,
+            "daily": daily,
+            "new_key": new_key,
+            "just_prayed": _just_prayed(request),
+        },
+    )
+
+
+def _just_prayed(request: HttpRequest) -> PrayerLog | None:
+    """After a full-page “I prayed” (no JavaScript), the prayer to offer a note for."""
+    pk = request.GET.get("prayed", "")
+    if not pk.isdigit():
+        return None
+    return PrayerLog.objects.filter(
+        pk=int(pk), user=request.user, prayed_at__gte=timezone.now() - services.NOTE_EDIT_WINDOW
+    ).first()
+
+
+def _with_prayed(url: str, log: PrayerLog) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "prayed"] + [("prayed", log.pk)]
+    anchor = f"request-{log.request_id}" if log.request_id else f"partner-prayer-{log.partner_id}"
+    return urlunsplit(("", "", parts.path, urlencode(query), anchor))
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def pray(request: HttpRequest, slug: str) -> HttpResponse:
+    """One tap on “I prayed”. With htmx the card is swapped in place; without JavaScript the
+    page reloads with a message."""
+    membership = get_praying_membership(request, slug)
+    form = PrayerForm(request.POST)
+    back = _safe_next(request, reverse("intercession:today", args=[slug]))
+    if not form.is_valid():
+        return _refused(request, _errors(form), back, form)
+    data = form.cleaned_data
+    prayer_request = None
+    if data["request"]:
+        prayer_request = get_prayable_request(membership, data["request"])
+        partner = prayer_request.partner
+    else:
+        partner = get_prayable_partner(membership, data["partner"])
+    try:
+        log, created = services.prayer_record(
+            user=request.user,
+            partner=partner,
+            request=prayer_request,
+            note=data["note"],
+            fasted=data["fasted"],
+            share=data["share"],
+            client_key=data["key"],
+        )
+    except ValidationError as error:
+        return _refused(request, " ".join(error.messages), back, form)
+    if request.htmx:
+        return _card(request, membership, log)
+    if created:
+        messages.success(request, _("Amen. Your prayer is recorded."))
+    return redirect(_with_prayed(back, log))
+
+
+def _errors(form) -> str:
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+def _refused(request, message: str, back: str, form) -> HttpResponse:
+    if request.htmx:
+        # Added under the card that was tapped, which stays as it was.
+        response = render(
+            request, "intercession/includes/prayer_refused.html", {"message": message}
+        )
+        response["HX-Reswap"] = "beforeend"
+        return response
+    messages.error(request, message)
+    return redirect(back)
+
+
+def _card(request, membership, log: PrayerLog) -> HttpResponse:
+    """The card that was tapped, drawn again with the new count and a note form."""
+    if log.request_id:
+        prayer_request = selectors.requests_with_prayers(
+            PrayerRequest.objects.filter(pk=log.request_id), request.user
+        ).get()
+        return render(
+            request,
+            "intercession/today.html#request-card",
+            {
+                "r": prayer_request,
+                "community": membership.community,
+                "just_prayed": log,
+                "new_key": new_key,
+                "note_form": PrayerNoteForm(),
+                "next": request.POST.get("next", ""),
+            },
+        )
+    return render(
+        request,
+        "intercession/today.html#partner-prayer",
+        {
+            "card": {"partner": log.partner, "prayed_today": True},
+            "community": membership.community,
+            "just_prayed": log,
+            "new_key": new_key,
+            "note_form": PrayerNoteForm(),
+            "next": request.POST.get("next", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def prayer_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_praying_membership(request, slug)
+    log = get_own_prayer(membership, pk)
+    form = PrayerNoteForm(request.POST)
+    back = _safe_next(request, reverse("intercession:record", args=[slug]))
+    if not form.is_valid():
+        return _refused(request, _errors(form), back, form)
+    try:
+        services.prayer_add_note(
+            log=log,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            fasted=form.cleaned_data["fasted"],
+            share=form.cleaned_data["share"],
+        )
+    except ValidationError as error:
+        return _refused(request, " ".join(error.messages), back, form)
+    if request.htmx:
+        return render(request, "intercession/includes/note_saved.html", {"log": log})
+    messages.success(request, _("Your note is kept with your prayer."))
+    return redirect(back)
+
+
+@login_required
+@require_safe
+def pray_through(request: HttpRequest, slug: str) -> HttpResponse:
+    """One partner at a time, with a quiet ten-minute timer; a summary at the end."""
+    membership = get_praying_membership(request, slug)
+    daily = selectors.daily_list(membership)
+    cards = sorted(daily.cards, key=lambda c: c.partner.name.lower())
+    try:
+        step = max(0, int(request.GET.get("step", 0)))
+    except ValueError:
+        step = 0
+    started = request.GET.get("since") or timezone.now().isoformat()
+    context = {
+        "membership": membership,
+        "community": membership.community,
+        "step": step,
+        "total": len(cards),
+        "since": started,
+        "new_key": new_key,
+        "just_prayed": _just_prayed(request),
+    }
+    if step < len(cards):
+        card = cards[step]
+        context.update(
+            card=card,
+            updates=RequestUpdate.objects.filter(request__in=card.requests).order_by("-created_at")[
+                :5
+            ],
+        )
+        return render(request, "intercession/pray_through.html", context)
+    try:
+        since = datetime.fromisoformat(started)
+    except ValueError:
+        since = timezone.now()
+    if timezone.is_naive(since):
+        since = timezone.make_aware(since)
+    prayed = list(
+        selectors.prayer_record(request.user, membership.community).filter(prayed_at__gte=since)
+    )
+    context.update(prayed=prayed, partners_prayed=len({log.partner_id for log in prayed}))
+    return render(request, "intercession/pray_through_done.html", context)
+
+
+@login_required
+@require_safe
+def record(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_praying_membership(request, slug)
+    page = Paginator(selectors.prayer_record(request.user, membership.community), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "intercession/record.html",
+        {"membership": membership, "community": membership.community, "page": page},
+    )
