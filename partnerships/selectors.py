@@ -149,3 +149,37 @@ def answered_by_month(community: Community, months: int = 12, today: date | None
         (month, rows.get(month, 0))
         for month in (first + relativedelta(months=i) for i in range(months))
     ]
+
+
+@dataclass
+class Carried:
+    """How persistently a request has been carried in prayer."""
+
+    times: int = 0
+    people: int = 0
+    last: datetime | None = None
+
+
+def request_carried(request: PrayerRequest) -> Carried:
+    try:
+        prayer_log = apps.get_model("intercession", "PrayerLog")
+    except LookupError:
+        return Carried()
+    from django.db.models import Max
+
+    row = prayer_log.objects.filter(request=request).aggregate(
+        times=Count("pk"), people=Count("user", distinct=True), last=Max("prayed_at")
+    )
+    return Carried(**row)
+
+
+def shared_encouragements(partner: Partner, request: PrayerRequest | None = None, limit: int = 20):
+    """Notes intercessors chose to share with the partner, newest first."""
+    try:
+        prayer_log = apps.get_model("intercession", "PrayerLog")
+    except LookupError:
+        return []
+    logs = prayer_log.objects.filter(partner=partner, shared_with_partner=True).exclude(note="")
+    if request is not None:
+        logs = logs.filter(request=request)
+    return list(logs.select_related("user").order_by("-prayed_at")[:limit])

@@ -103,7 +103,15 @@ def pray(request: HttpRequest, slug: str) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, " ".join(error.messages), back, form)
     if request.htmx:
-        return _card(request, membership, log)
+        card = _card(request, membership, log)
+        # The progress line at the top changes too: sent along out of band.
+        progress = render(
+            request,
+            "intercession/today.html#progress",
+            {"daily": selectors.daily_list(membership), "oob": True},
+        )
+        card.content += progress.content
+        return card
     if created:
         messages.success(request, _("Amen. Your prayer is recorded."))
     return redirect(_with_prayed(back, log))

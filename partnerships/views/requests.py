@@ -17,6 +17,7 @@ from partnerships.access import (
 )
 from partnerships.forms import PrayerRequestForm, RequestAnswerForm, RequestUpdateForm
 from partnerships.models import PrayerRequest
+from partnerships.selectors import request_carried, shared_encouragements
 from partnerships.views.common import add_errors
 
 
@@ -69,6 +70,12 @@ def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "partner": prayer_request.partner,
             "updates": prayer_request.updates.select_related("created_by"),
             "can_write": _can_write(membership, prayer_request.partner),
+            "carried": request_carried(prayer_request),
+            "encouragements": (
+                shared_encouragements(prayer_request.partner, prayer_request)
+                if membership.is_partner or membership.is_coordinator
+                else []
+            ),
             "update_form": RequestUpdateForm(),
             "answer_form": RequestAnswerForm(initial={"answered_on": timezone.localdate()}),
         },
