@@ -132,3 +132,20 @@ def test_answered_by_month_counts_the_right_months(community):
     months = dict(answered_by_month(community, today=date(2026, 11, 22)))
     assert months[date(2026, 3, 1)] == 2
     assert sum(months.values()) == 2 and min(months) == date(2025, 12, 1)
+
+
+def test_prayers_and_adopting_groups_light_up_the_dashboard(coordinator_client, community):
+    from intercession.models import PrayerLog
+    from tests.factories import make_group
+
+    partner = make_partner(community, name="Tomasz Nowak")
+    intercessor = make_member(community, Role.INTERCESSOR)
+    make_group(community, name="Tuesday Evening", members=[intercessor], partners=[partner])
+    now = timezone.now()
+    for days_ago in (1, 2, 10, 40):
+        PrayerLog.objects.create(
+            user=intercessor, partner=partner, prayed_at=now - timedelta(days=days_ago)
+        )
+    [row] = dashboard(coordinator_client, community).context["rows"]
+    assert (row.activity.last_7_days, row.activity.last_30_days) == (2, 3)
+    assert row.activity.groups == ["Tuesday Evening"]
