@@ -161,6 +161,11 @@ def group_week(group: IntercessorGroup, membership) -> dict:
         .select_related("partner")
         .order_by("-urgent", "partner__name", "-created_at")
     )
+    by_partner: dict[int, list] = {p.pk: [] for p in partners}
+    for request in active:
+        by_partner[request.partner_id].append(request)
+    for partner in partners:
+        partner.week_requests = by_partner[partner.pk]
     return {
         "since": since,
         "last_meeting": last_meeting,
