@@ -16,6 +16,19 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # Every minute: turn due reminder schedules into deliveries (daily lists, weekly group
+    # reminders, check-in nudges), each at the recipient's own local time.
+    "dispatch-reminders": {
+        "task": "intercession.tasks.dispatch_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Every five minutes: queue again any delivery a dead worker left behind.
+    "sweep-reminders": {
+        "task": "intercession.tasks.sweep_reminders",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # Daily at 03:17 UTC, a quiet hour in most of our communities: drop expired sessions so the
     # session table does not grow without bound.
     "clear-expired-sessions": {

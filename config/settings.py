@@ -261,7 +261,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     # Redis redelivers an unacknowledged task after this long (a worker killed mid-task).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(env("EPAPHRAS_BROKER_VISIBILITY_TIMEOUT", str(60 * 60)))
+    }
+
+# --- Reminders ----------------------------------------------------------------------------
+# A worker holds a delivery this long; after that the sweeper may hand it to another.
+REMINDER_LEASE_SECONDS = int(env("EPAPHRAS_REMINDER_LEASE_SECONDS", "300"))
+# First retry after a transient SMTP failure; it doubles on each retry.
+REMINDER_RETRY_BASE_SECONDS = int(env("EPAPHRAS_REMINDER_RETRY_BASE_SECONDS", "60"))
+REMINDER_BATCH_SIZE = int(env("EPAPHRAS_REMINDER_BATCH_SIZE", "50"))
 
 # --- Logging ------------------------------------------------------------------------------
 LOGGING = {

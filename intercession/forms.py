@@ -115,3 +115,29 @@ class MeetingForm(forms.Form):
         self.fields["attendees"].label_from_instance = lambda user: user.display_name
         self.fields["requests"].queryset = requests
         self.fields["requests"].label_from_instance = lambda r: f"{r.partner.name}: {r.text[:120]}"
+
+
+class ReminderSettingsForm(forms.Form):
+    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
+    daily_enabled = forms.BooleanField(label=_("Send me my prayer list every day"), required=False)
+    daily_time = forms.TimeField(
+        label=_("At"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"invalid": _("Enter a time such as 07:00.")},
+    )
+    weekly_enabled = forms.BooleanField(
+        label=_("Remind me of my group's weekly meeting"), required=False
+    )
+    checkin_digest_enabled = forms.BooleanField(
+        label=_("Tell me on Mondays which partners are due a check-in (coordinators)"),
+        required=False,
+    )
+    checkin_eve_enabled = forms.BooleanField(
+        label=_("Remind me the day before a check-in I go to"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = user.time_zone
+        if current and current not in dict(self.fields["time_zone"].choices):
+            self.fields["time_zone"].choices = [(current, current), *time_zone_choices()]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intercession.views import groups, today
+from intercession.views import groups, reminders, today
 
 app_name = "intercession"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("c/<slug:slug>/groups/<int:pk>/", groups.group_detail, name="group"),
     path("c/<slug:slug>/groups/<int:pk>/edit/", groups.group_edit, name="group_edit"),
     path(
-        "c/<slug:slug>/groups/<int:pk>/meetings/new/", groups.meeting_create, name="meeting_create"
+        "c/<slug:slug>/groups/<int:pk>/meetings/new/",
+        groups.meeting_create,
+        name="meeting_create",
     ),
+    path("c/<slug:slug>/deliveries/", reminders.deliveries, name="deliveries"),
+    path("reminders/", reminders.reminder_settings, name="reminder_settings"),
+    path("r/prayed/<str:token>/", reminders.prayed_link, name="prayed_link"),
+    path("r/unsubscribe/<str:token>/", reminders.unsubscribe, name="unsubscribe"),
 ]

@@ -60,6 +60,8 @@ class IntercessorGroup(models.Model):
     )
     paused = models.BooleanField(_("paused"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the weekly reminder to the members is next due; moved on by the dispatcher.
+    reminder_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = IntercessorGroupQuerySet.as_manager()
 

@@ -1,0 +1,105 @@
+"""Reminder preferences (the schedule state) and the delivery ledger."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReminderKind(models.TextChoices):
+    DAILY = "daily", _("Daily prayer list")
+    WEEKLY = "weekly", _("Weekly group reminder")
+    CHECKIN_DIGEST = "checkin_digest", _("Check-ins due (coordinators)")
+    CHECKIN_EVE = "checkin_eve", _("Check-in tomorrow")
+
+
+class ReminderPreference(models.Model):
+    """What reminders a person wants, and when each is next due.
+
+    The next due times are aware datetimes computed in the person's own time zone: the
+    dispatcher only compares them with now, and moves them on when it claims them.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    daily_enabled = models.BooleanField(_("daily prayer list"), default=True)
+    daily_time = models.TimeField(_("at"), default=time(7, 0))
+    daily_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    weekly_enabled = models.BooleanField(_("weekly group reminder"), default=True)
+    checkin_digest_enabled = models.BooleanField(_("check-ins due"), default=True)
+    checkin_digest_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    checkin_eve_enabled = models.BooleanField(_("the day before a check-in"), default=True)
+    # Set when the mail server said the address does not exist: nothing more is sent to it
+    # until the person changes their address or turns reminders on again.
+    bounced_at = models.DateTimeField(null=True, blank=True)
+    bounce_reason = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"Reminder preferences of user #{self.user_id}"
+
+    def enabled(self, kind: str) -> bool:
+        if self.bounced_at is not None:
+            return False
+        return {
+            ReminderKind.DAILY: self.daily_enabled,
+            ReminderKind.WEEKLY: self.weekly_enabled,
+            ReminderKind.CHECKIN_DIGEST: self.checkin_digest_enabled,
+            ReminderKind.CHECKIN_EVE: self.checkin_eve_enabled,
+        }.get(kind, True)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class ReminderDelivery(models.Model):
+    """One reminder email to one person: written once per (person, kind, topic, local date)
+    under a unique constraint, then sent by a worker. ``topic`` tells a person's two groups
+    or two check-ins of the same day apart; it is empty for the daily list."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
+    )
+    kind = models.CharField(max_length=20, choices=ReminderKind)
+    topic = models.CharField(max_length=40, blank=True)
+    local_date = models.DateField()
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus, default=DeliveryStatus.PENDING, db_index=True
+    )
+    email = models.EmailField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "topic", "local_date"], name="delivery_once_per_day"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="delivery_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "lease_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to user #{self.user_id} for {self.local_date}"
+
+    def message_id(self, host: str) -> str:
+        """The same for every attempt, so a receiving server or mail app can tell a retry."""
+        return f"<reminder-{self.pk}.{self.kind}.{self.local_date:%Y%m%d}@{host}>"

@@ -1,0 +1,282 @@
+"""What each reminder says. A sensitive partner appears by alias only, with no family names,
+no request text and no place: just a link to the signed-in page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils import timezone
+
+from intercession import selectors
+from intercession.models import IntercessorGroup, ReminderDelivery, ReminderKind
+from intercession.reminders import schedule
+from intercession.reminders.tokens import prayed_token, unsubscribe_token
+from partnerships.calendar import checkin_calendar
+from partnerships.emails import build_email
+from partnerships.models import CheckIn, Membership, Partner, Role
+from partnerships.selectors import checkin_state, partners_with_health
+
+
+class NothingToSend(Exception):
+    """The reminder has nothing to say, or should no longer go: it is skipped, not failed."""
+
+
+def topic_id(delivery: ReminderDelivery) -> int:
+    """The id in a topic such as “group:5” (a test send prefixes “test-…|”)."""
+    return int(delivery.topic.rsplit("|", 1)[-1].split(":")[1])
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "epaphras.localhost"
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def build_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
+    user = delivery.user
+    if not user.is_active or not user.email:
+        raise NothingToSend("the account is closed or has no address")
+    pref = getattr(user, "reminder_preference", None)
+    if pref is not None and not pref.enabled(delivery.kind):
+        raise NothingToSend("turned off by the recipient")
+    builder = {
+        ReminderKind.DAILY: _daily,
+        ReminderKind.WEEKLY: _weekly,
+        ReminderKind.CHECKIN_DIGEST: _checkin_digest,
+        ReminderKind.CHECKIN_EVE: _checkin_eve,
+    }[delivery.kind]
+    template, context, attachments = builder(delivery)
+    unsubscribe = absolute(
+        reverse(
+            "intercession:unsubscribe",
+            args=[unsubscribe_token(user_id=user.pk, kind=delivery.kind)],
+        )
+    )
+    context.update(
+        user=user,
+        delivery=delivery,
+        unsubscribe_url=unsubscribe,
+        settings_url=absolute(reverse("intercession:reminder_settings")),
+        kind_label=delivery.get_kind_display(),
+    )
+    message = build_email(
+        template,
+        context,
+        to=[user.email],
+        headers={
+            "Message-ID": delivery.message_id(site_host()),
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+            "X-Epaphras-Kind": delivery.kind,
+        },
+    )
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
+    return message
+
+
+def _praying_memberships(user):
+    return list(
+        Membership.objects.for_user(user).filter(role__in=[Role.COORDINATOR, Role.INTERCESSOR])
+    )
+
+
+def _daily(delivery: ReminderDelivery):
+    user = delivery.user
+    zone = ZoneInfo(user.time_zone)
+    if timezone.now() >= schedule.local_day_end(delivery.local_date, zone):
+        raise NothingToSend("the day it was for is over")
+    sections = []
+    for membership in _praying_memberships(user):
+        membership.user = user
+        daily = selectors.daily_list(membership)
+        if not daily.cards:
+            continue
+        today_url = absolute(reverse("intercession:today", args=[membership.community.slug]))
+        cards = []
+        for card in daily.cards:
+            partner = card.partner
+            requests = [
+                {
+                    "text": r.text,
+                    "urgent": r.urgent,
+                    "prayed_url": absolute(
+                        reverse(
+                            "intercession:prayed_link",
+                            args=[prayed_token(user_id=user.pk, request_id=r.pk)],
+                        )
+                    ),
+                }
+                for r in card.requests
+            ]
+            cards.append(
+                {
+                    "name": partner.public_name,
+                    "sensitive": partner.sensitive,
+                    "family": "" if partner.sensitive else partner.family_summary,
+                    "requests": [] if partner.sensitive else requests,
+                    "hidden_requests": len(requests) if partner.sensitive else 0,
+                    "urgent": card.urgent,
+                }
+            )
+        sections.append({"community": membership.community, "cards": cards, "today_url": today_url})
+    if not sections:
+        raise NothingToSend("no partners on the list yet")
+    names = [
+        c["name"] if c["sensitive"] else c["name"].split()[0] for s in sections for c in s["cards"]
+    ]
+    return "intercession/email/daily", {"sections": sections, "names": names}, []
+
+
+def _weekly(delivery: ReminderDelivery):
+    group_id = topic_id(delivery)
+    group = (
+        IntercessorGroup.objects.select_related("community")
+        .filter(pk=group_id, paused=False)
+        .first()
+    )
+    if group is None:
+        raise NothingToSend("the group is paused or gone")
+    membership = Membership.objects.filter(user=delivery.user, community=group.community).first()
+    if membership is None or not group.members.filter(pk=delivery.user_id).exists():
+        raise NothingToSend("no longer in the group")
+    membership.user = delivery.user
+    week = selectors.group_week(group, membership)
+    if not week["partners"]:
+        raise NothingToSend("the group has no active partners")
+    zone = ZoneInfo(group.time_zone)
+    meeting = schedule.wall_clock(
+        delivery.local_date + timedelta(days=(group.weekday - delivery.local_date.weekday()) % 7),
+        group.meeting_time,
+        zone,
+    )
+    if timezone.now() > meeting:
+        raise NothingToSend("the meeting has begun")
+
+    def label(partner: Partner) -> str:
+        return partner.public_name
+
+    changes = []
+    for r in week["answered"]:
+        changes.append(
+            {
+                "what": "answered",
+                "partner": label(r.partner),
+                "text": "" if r.partner.sensitive else r.text,
+            }
+        )
+    for c in week["checkin_news"]:
+        changes.append(
+            {
+                "what": "checkin",
+                "partner": label(c.partner),
+                "text": "" if c.partner.sensitive else c.group_summary,
+            }
+        )
+    for r in week["new_requests"]:
+        changes.append(
+            {
+                "what": "new",
+                "partner": label(r.partner),
+                "text": "" if r.partner.sensitive else r.text,
+            }
+        )
+    for u in week["updates"]:
+        partner = u.request.partner
+        changes.append(
+            {
+                "what": "update",
+                "partner": label(partner),
+                "text": "" if partner.sensitive else u.text,
+            }
+        )
+    context = {
+        "group": group,
+        "meeting": meeting,
+        "changes": changes,
+        "partners": [label(p) for p in week["partners"]],
+        "group_url": absolute(reverse("intercession:group", args=[group.community.slug, group.pk])),
+    }
+    return "intercession/email/weekly", context, []
+
+
+def _checkin_digest(delivery: ReminderDelivery):
+    user = delivery.user
+    now = timezone.now()
+    sections = []
+    for membership in Membership.objects.for_user(user).filter(role=Role.COORDINATOR):
+        partners = list(
+            partners_with_health(Partner.objects.filter(community=membership.community))
+        )
+        needing = [
+            {"name": p.public_name, "state": state}
+            for p in partners
+            if (state := checkin_state(p, now)) in {"due", "overdue"}
+        ]
+        needing.sort(key=lambda p: p["state"] != "overdue")
+        upcoming = [
+            {
+                "name": c.partner.public_name,
+                "at": c.starts_at.astimezone(ZoneInfo(user.time_zone)),
+                "mode": c.get_mode_display(),
+            }
+            for c in CheckIn.objects.filter(
+                partner__community=membership.community,
+                status="scheduled",
+                starts_at__gte=now,
+                starts_at__lt=now + timedelta(days=7),
+            )
+            .select_related("partner")
+            .order_by("starts_at")
+        ]
+        if needing or upcoming:
+            sections.append(
+                {
+                    "community": membership.community,
+                    "needing": needing,
+                    "upcoming": upcoming,
+                    "dashboard_url": absolute(
+                        reverse("partnerships:dashboard", args=[membership.community.slug])
+                    ),
+                }
+            )
+    if not sections:
+        raise NothingToSend("no check-ins due or coming up")
+    return "intercession/email/checkin_digest", {"sections": sections}, []
+
+
+def _checkin_eve(delivery: ReminderDelivery):
+    checkin_id = topic_id(delivery)
+    checkin = CheckIn.objects.select_related("partner__community").filter(pk=checkin_id).first()
+    if (
+        checkin is None
+        or checkin.status != "scheduled"
+        or checkin.partner.status != "active"
+        or checkin.starts_at <= timezone.now()
+        or not checkin.attendees.filter(pk=delivery.user_id).exists()
+    ):
+        raise NothingToSend("the check-in was moved, cancelled or has begun")
+    partner = checkin.partner
+    zone = ZoneInfo(delivery.user.time_zone)
+    context = {
+        "checkin": checkin,
+        "name": partner.public_name,
+        "sensitive": partner.sensitive,
+        "starts": checkin.starts_at.astimezone(zone),
+        "ends": checkin.ends_at.astimezone(zone),
+        "place": "" if partner.sensitive else checkin.place,
+        "link": "" if partner.sensitive else checkin.link,
+        "checkin_url": absolute(
+            reverse("partnerships:checkin", args=[partner.community.slug, checkin.pk])
+        ),
+    }
+    ics = checkin_calendar([checkin], for_user=delivery.user)
+    return "intercession/email/checkin_eve", context, [("check-in.ics", ics, "text/calendar")]

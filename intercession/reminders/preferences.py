@@ -1,0 +1,68 @@
+"""Changing one's reminders: the settings page and the unsubscribe links."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from intercession.models import ReminderKind, ReminderPreference
+from intercession.reminders import schedule
+
+KIND_FIELDS = {
+    ReminderKind.DAILY: "daily_enabled",
+    ReminderKind.WEEKLY: "weekly_enabled",
+    ReminderKind.CHECKIN_DIGEST: "checkin_digest_enabled",
+    ReminderKind.CHECKIN_EVE: "checkin_eve_enabled",
+}
+
+
+def preference_for(user: User) -> ReminderPreference:
+    pref, _ = ReminderPreference.objects.get_or_create(user=user)
+    return pref
+
+
+@transaction.atomic
+def reminders_update(
+    *,
+    user: User,
+    time_zone: str,
+    daily_enabled: bool,
+    daily_time: time,
+    weekly_enabled: bool,
+    checkin_digest_enabled: bool,
+    checkin_eve_enabled: bool,
+) -> ReminderPreference:
+    """Save the settings page. Saving again also clears a bounce: the person says the address
+    works."""
+    user.time_zone = time_zone
+    user.full_clean(validate_unique=False)
+    user.save(update_fields=["time_zone"])
+    pref = ReminderPreference.objects.select_for_update().get(pk=preference_for(user).pk)
+    zone = ZoneInfo(time_zone)
+    now = timezone.now()
+    pref.daily_enabled = daily_enabled
+    pref.daily_time = daily_time
+    pref.daily_next_at = schedule.next_daily(daily_time, zone, now)
+    pref.weekly_enabled = weekly_enabled
+    pref.checkin_digest_enabled = checkin_digest_enabled
+    pref.checkin_digest_next_at = schedule.next_weekly(
+        schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
+    )
+    pref.checkin_eve_enabled = checkin_eve_enabled
+    pref.bounced_at = None
+    pref.bounce_reason = ""
+    pref.save()
+    return pref
+
+
+def reminder_unsubscribe(*, user: User, kind: str) -> ReminderPreference:
+    if kind not in KIND_FIELDS:
+        raise ValueError(kind)
+    pref = preference_for(user)
+    ReminderPreference.objects.filter(pk=pref.pk).update(**{KIND_FIELDS[kind]: False})
+    pref.refresh_from_db()
+    return pref

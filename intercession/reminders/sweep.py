@@ -1,0 +1,24 @@
+"""The sweeper: deliveries a dead worker left behind are queued again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from intercession.models import DeliveryStatus, ReminderDelivery
+
+# A pending delivery nobody has touched for this long lost its task message.
+STALE_PENDING = timedelta(minutes=10)
+
+
+def stuck_deliveries(now=None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        ReminderDelivery.objects.filter(
+            Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
+            | Q(status=DeliveryStatus.PENDING, created_at__lt=now - STALE_PENDING)
+            & (Q(lease_until__isnull=True) | Q(lease_until__lt=now - STALE_PENDING))
+        ).values_list("pk", flat=True)[:5000]
+    )

@@ -1,0 +1,37 @@
+"""Celery tasks: a few lines each, passing ids; the work is in intercession.reminders."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from intercession.reminders.dispatch import dispatch_due
+from intercession.reminders.send import send_batch
+from intercession.reminders.sweep import stuck_deliveries
+
+
+def enqueue_deliveries(ids: list[int]) -> None:
+    size = settings.REMINDER_BATCH_SIZE
+    for start in range(0, len(ids), size):
+        send_reminders.delay(ids[start : start + size])
+
+
+@shared_task(ignore_result=True)
+def dispatch_reminders() -> int:
+    return len(dispatch_due())
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
+def send_reminders(self, delivery_ids: list[int]) -> None:
+    retry = send_batch(delivery_ids)
+    if retry:
+        # Exponential backoff for transient SMTP failures: base, 2×base, 4×base … capped.
+        countdown = min(settings.REMINDER_RETRY_BASE_SECONDS * 2**self.request.retries, 3600)
+        raise self.retry(args=[retry], countdown=countdown)
+
+
+@shared_task(ignore_result=True)
+def sweep_reminders() -> int:
+    ids = stuck_deliveries()
+    enqueue_deliveries(ids)
+    return len(ids)

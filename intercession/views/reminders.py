@@ -1,0 +1,142 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from intercession.forms import ReminderSettingsForm
+from intercession.models import ReminderDelivery, ReminderKind
+from intercession.reminders import preferences
+from intercession.reminders.tokens import LinkError, read_prayed_token, read_unsubscribe_token
+from intercession.services import prayer_record
+from partnerships.access import get_coordinator_membership
+from partnerships.models import Membership, PrayerRequest, Role
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    pref = preferences.preference_for(request.user)
+    initial = {
+        "time_zone": request.user.time_zone,
+        "daily_enabled": pref.daily_enabled,
+        "daily_time": pref.daily_time,
+        "weekly_enabled": pref.weekly_enabled,
+        "checkin_digest_enabled": pref.checkin_digest_enabled,
+        "checkin_eve_enabled": pref.checkin_eve_enabled,
+    }
+    form = ReminderSettingsForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        preferences.reminders_update(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your reminders are saved."))
+        return redirect("intercession:reminder_settings")
+    return render(
+        request,
+        "intercession/reminder_settings.html",
+        {
+            "form": form,
+            "pref": pref,
+            "is_coordinator": Membership.objects.filter(
+                user=request.user, role=Role.COORDINATOR
+            ).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def prayed_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The “I prayed” link of a reminder email. Mail scanners open links, so opening it only
+    shows a button; the prayer is recorded when the button is pressed."""
+    try:
+        user_id, request_id = read_prayed_token(token)
+    except LinkError as error:
+        return render(
+            request, "intercession/link_invalid.html", {"expired": error.expired}, status=400
+        )
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    prayer_request = (
+        PrayerRequest.objects.select_related("partner__community").filter(pk=request_id).first()
+    )
+    membership = (
+        Membership.objects.filter(
+            user=user,
+            community_id=prayer_request.partner.community_id,
+            role__in=[Role.COORDINATOR, Role.INTERCESSOR],
+        )
+        .select_related("community")
+        .first()
+        if user and prayer_request
+        else None
+    )
+    visible = (
+        membership is not None
+        and PrayerRequest.objects.visible_to(membership).filter(pk=request_id).exists()
+    )
+    if not visible:
+        return render(request, "intercession/link_invalid.html", {"expired": False}, status=404)
+    context = {
+        "prayer_request": prayer_request,
+        "partner": prayer_request.partner,
+        "community": membership.community,
+    }
+    if request.method == "POST":
+        try:
+            prayer_record(
+                user=user,
+                partner=prayer_request.partner,
+                request=prayer_request,
+                client_key=f"link:{token[-20:]}",
+            )
+        except ValidationError as error:
+            context["refused"] = " ".join(error.messages)
+        else:
+            context["done"] = True
+    return render(request, "intercession/prayed_link.html", context)
+
+
+@csrf_exempt  # RFC 8058: mail providers post the one-click unsubscribe without a session
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+    except LinkError:
+        return render(request, "intercession/link_invalid.html", {"expired": False}, status=400)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or kind not in ReminderKind.values:
+        return render(request, "intercession/link_invalid.html", {"expired": False}, status=404)
+    label = ReminderKind(kind).label
+    if request.method == "POST":
+        preferences.reminder_unsubscribe(user=user, kind=kind)
+        return render(request, "intercession/unsubscribed.html", {"label": label, "done": True})
+    return render(request, "intercession/unsubscribed.html", {"label": label, "done": False})
+
+
+@login_required
+@require_http_methods(["GET"])
+def deliveries(request: HttpRequest, slug: str) -> HttpResponse:
+    """What was sent to whom and when, and what failed and why, for this community's people."""
+    membership = get_coordinator_membership(request, slug)
+    rows = (
+        ReminderDelivery.objects.filter(user__memberships__community=membership.community)
+        .select_related("user")
+        .order_by("-created_at")
+    )
+    status = request.GET.get("status", "")
+    if status in {"failed", "sent", "pending", "sending", "skipped"}:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "intercession/deliveries.html",
+        {
+            "membership": membership,
+            "community": membership.community,
+            "page": page,
+            "status": status,
+        },
+    )
