@@ -78,3 +78,18 @@ def partner_client(partner):
 @pytest.fixture
 def outsider_client(outsider):
     return client_for(outsider)
+
+
+@pytest.fixture
+def postgresql(db):
+    """For tests that need a real multi-connection database: concurrent writers, or a worker
+    process reading what the test wrote. SQLite's in-memory test database can do neither.
+    CI sets EPAPHRAS_REQUIRE_POSTGRES, and there these tests fail rather than skip."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if os.environ.get("EPAPHRAS_REQUIRE_POSTGRES"):
+            pytest.fail("This test needs PostgreSQL (set DATABASE_URL).")
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://… as CI does")

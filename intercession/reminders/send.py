@@ -113,8 +113,9 @@ def send_one(delivery_id: int, connection) -> Outcome:
         logger.error("reminder %s: failed: %s", delivery.pk, description)
         _finish(delivery, DeliveryStatus.FAILED, description)
         if _smtp_code(error) in HARD_BOUNCE_CODES:
-            ReminderPreference.objects.filter(user_id=delivery.user_id).update(
-                bounced_at=timezone.now(), bounce_reason=description[:300]
+            ReminderPreference.objects.update_or_create(
+                user_id=delivery.user_id,
+                defaults={"bounced_at": timezone.now(), "bounce_reason": description[:300]},
             )
         return Outcome.FAILED
     _finish(delivery, DeliveryStatus.SENT, sent_at=timezone.now())

@@ -1,0 +1,261 @@
+"""The dispatcher: each reminder at its local time, once, across DST changes and downtime."""
+
+import threading
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+
+from intercession.models import ReminderDelivery, ReminderPreference
+from intercession.reminders import dispatch, schedule
+from partnerships.models import Role
+from tests.factories import make_checkin, make_community, make_group, make_member, make_partner
+
+pytestmark = pytest.mark.django_db
+UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture(autouse=True)
+def _no_sending(monkeypatch):
+    """The dispatcher's job ends at the delivery row; sending is tested elsewhere."""
+    monkeypatch.setattr("intercession.tasks.enqueue_deliveries", lambda ids: None)
+
+
+def person(zone: str, at: time = time(7, 0), role=Role.INTERCESSOR, community=None):
+    community = community or make_community(time_zone=zone)
+    user = make_member(community, role, time_zone=zone)
+    return user
+
+
+def transitions(zone_name: str, year: int) -> list[date]:
+    """The days on which ``zone_name`` changes its UTC offset in ``year``."""
+    zone = ZoneInfo(zone_name)
+    days, day = [], date(year, 1, 1)
+    previous = datetime.combine(day, time(12), zone).utcoffset()
+    while day.year == year:
+        day += timedelta(days=1)
+        offset = datetime.combine(day, time(12), zone).utcoffset()
+        if offset != previous:
+            days.append(day)
+        previous = offset
+    return days
+
+
+ZONES = {
+    # zone: a wall-clock time that falls in a gap or a fold on some transition there
+    "America/New_York": time(2, 30),
+    "Europe/London": time(1, 30),
+    "Australia/Sydney": time(2, 30),
+    "Asia/Kolkata": time(0, 0),
+    "Asia/Tehran": time(0, 0),
+}
+
+
+def run_days(user, at: time, first_day: date, days: int, step=timedelta(minutes=10)):
+    zone = ZoneInfo(user.time_zone)
+    start = schedule.wall_clock(first_day, time(0, 0), zone) - timedelta(hours=1)
+    ReminderPreference.objects.update_or_create(
+        user=user,
+        defaults={
+            "daily_time": at,
+            "daily_next_at": schedule.next_daily(at, zone, start),
+            "checkin_digest_enabled": False,
+        },
+    )
+    now = start
+    end = schedule.wall_clock(first_day + timedelta(days=days), time(0, 0), zone)
+    while now < end:
+        with time_machine.travel(now, tick=False):
+            dispatch.dispatch_due(now)
+        now += step
+    return list(ReminderDelivery.objects.filter(user=user, kind="daily").order_by("local_date"))
+
+
+@pytest.mark.parametrize("zone_name", sorted(ZONES))
+@pytest.mark.parametrize("which", ["07:00", "edge"])
+def test_daily_reminders_across_both_transitions_of_the_year(zone_name, which):
+    at = time(7, 0) if which == "07:00" else ZONES[zone_name]
+    days = transitions(zone_name, 2026) or [date(2026, 3, 21), date(2026, 9, 22)]
+    assert len(days) == 2 or zone_name in {"Asia/Kolkata", "Asia/Tehran"}
+    zone = ZoneInfo(zone_name)
+    for transition in days:
+        user = person(zone_name)
+        first = transition - timedelta(days=1)
+        deliveries = run_days(user, at, first, days=3)
+        # One a day, none skipped, none doubled …
+        assert [d.local_date for d in deliveries] == [first + timedelta(days=i) for i in range(3)]
+        for delivery in deliveries:
+            due_local = delivery.due_at.astimezone(zone)
+            expected = schedule.wall_clock(delivery.local_date, at, zone)
+            # … each due at the wall-clock time (moved forward if that time did not exist,
+            # the first one if it happened twice); compared as instants, since Python calls
+            # an ambiguous local time unequal to everything in another zone …
+            assert delivery.due_at.timestamp() == expected.timestamp()
+            assert due_local.date() == delivery.local_date
+            # … and written within one tick of it.
+            assert timedelta(0) <= delivery.created_at - delivery.due_at < timedelta(minutes=10)
+
+
+def test_ambiguous_time_takes_the_first_occurrence():
+    zone = ZoneInfo("America/New_York")
+    due = schedule.wall_clock(date(2026, 11, 1), time(1, 30), zone)
+    assert due.utcoffset() == timedelta(hours=-4)  # EDT, before the clocks go back
+
+
+def test_missing_time_moves_forward():
+    zone = ZoneInfo("America/New_York")
+    due = schedule.wall_clock(date(2026, 3, 8), time(2, 30), zone)
+    assert (due.hour, due.minute, due.utcoffset()) == (3, 30, timedelta(hours=-4))
+
+
+def test_after_downtime_one_late_reminder_today_and_no_backlog():
+    user = person("Europe/London")
+    zone = ZoneInfo("Europe/London")
+    due = schedule.wall_clock(date(2026, 6, 1), time(7, 0), zone)
+    ReminderPreference.objects.create(user=user, daily_next_at=due, checkin_digest_enabled=False)
+    # Down from before 07:00 on 1 June until 10:00 on 4 June.
+    back = schedule.wall_clock(date(2026, 6, 4), time(10, 0), zone)
+    with time_machine.travel(back, tick=False):
+        dispatch.dispatch_due(back)
+        dispatch.dispatch_due(back + timedelta(minutes=1))
+    deliveries = list(ReminderDelivery.objects.filter(user=user))
+    assert [(d.local_date, d.due_at.astimezone(zone).time()) for d in deliveries] == [
+        (date(2026, 6, 4), time(7, 0))
+    ]
+    pref = ReminderPreference.objects.get(user=user)
+    assert pref.daily_next_at == schedule.wall_clock(date(2026, 6, 5), time(7, 0), zone)
+
+
+def test_after_downtime_ending_before_todays_time_nothing_late_is_sent():
+    user = person("Europe/London")
+    zone = ZoneInfo("Europe/London")
+    due = schedule.wall_clock(date(2026, 6, 1), time(7, 0), zone)
+    ReminderPreference.objects.create(user=user, daily_next_at=due, checkin_digest_enabled=False)
+    back = schedule.wall_clock(date(2026, 6, 3), time(6, 0), zone)
+    with time_machine.travel(back, tick=False):
+        dispatch.dispatch_due(back)
+    assert not ReminderDelivery.objects.exists()
+    at_seven = schedule.wall_clock(date(2026, 6, 3), time(7, 0), zone)
+    with time_machine.travel(at_seven, tick=False):
+        dispatch.dispatch_due(at_seven)
+    assert list(ReminderDelivery.objects.values_list("local_date", flat=True)) == [date(2026, 6, 3)]
+
+
+def test_turned_off_or_bounced_people_get_nothing():
+    zone = "Europe/London"
+    off, bounced = person(zone), person(zone)
+    now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    ReminderPreference.objects.create(user=off, daily_enabled=False, daily_next_at=now)
+    ReminderPreference.objects.create(user=bounced, bounced_at=now, daily_next_at=now)
+    with time_machine.travel(now, tick=False):
+        dispatch.dispatch_due(now)
+    assert not ReminderDelivery.objects.filter(kind="daily").exists()
+
+
+def test_new_members_get_a_schedule_at_seven_their_time():
+    user = person("Asia/Kolkata")
+    now = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # 05:30 in Kolkata
+    dispatch.ensure_schedules(now)
+    pref = ReminderPreference.objects.get(user=user)
+    assert pref.daily_next_at == datetime(2026, 6, 1, 7, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
+    community = make_community(time_zone="Europe/London")
+    due = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
+    users = [make_member(community, Role.INTERCESSOR, time_zone="Europe/London") for _ in range(40)]
+    for user in users:
+        ReminderPreference.objects.create(
+            user=user, daily_next_at=due, checkin_digest_enabled=False
+        )
+    barrier = threading.Barrier(3)
+    errors = []
+
+    def beat():
+        barrier.wait()
+        try:
+            with time_machine.travel(due + timedelta(seconds=30), tick=False):
+                dispatch.dispatch_due(due + timedelta(seconds=30))
+        except Exception as error:  # noqa: BLE001 — reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=beat) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert ReminderDelivery.objects.filter(kind="daily").count() == 40
+    assert set(ReminderDelivery.objects.values_list("user_id", flat=True)) == {u.pk for u in users}
+
+
+def test_weekly_reminder_morning_of_the_meeting_or_the_evening_before():
+    assert schedule.weekly_reminder_slot(1, time(19, 30)) == (1, time(7, 0))
+    assert schedule.weekly_reminder_slot(4, time(6, 30)) == (3, time(19, 0))
+    assert schedule.weekly_reminder_slot(0, time(6, 30)) == (6, time(19, 0))
+
+
+def test_weekly_reminder_goes_to_members_of_active_groups_only():
+    community = make_community(time_zone="Europe/London")
+    a, b, quiet = (make_member(community, Role.INTERCESSOR) for _ in range(3))
+    ReminderPreference.objects.create(user=quiet, weekly_enabled=False)
+    partner = make_partner(community)
+    tuesday = make_group(
+        community, members=[a, b, quiet], partners=[partner], weekday=1, meeting_time=time(19, 30)
+    )
+    make_group(
+        community, members=[a], partners=[partner], weekday=1, meeting_time=time(20, 0), paused=True
+    )
+    monday = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # a Monday
+    with time_machine.travel(monday, tick=False):
+        dispatch.dispatch_due(monday)
+    tuesday.refresh_from_db()
+    assert tuesday.reminder_next_at == datetime(2026, 6, 2, 7, 0, tzinfo=ZoneInfo("Europe/London"))
+    at = tuesday.reminder_next_at + timedelta(minutes=1)
+    with time_machine.travel(at, tick=False):
+        dispatch.dispatch_due(at)
+    weekly = ReminderDelivery.objects.filter(kind="weekly")
+    assert set(weekly.values_list("user_id", "topic")) == {
+        (a.pk, f"group:{tuesday.pk}"),
+        (b.pk, f"group:{tuesday.pk}"),
+    }
+
+
+def test_checkin_digest_on_monday_mornings_for_coordinators_only():
+    community = make_community(time_zone="Europe/London")
+    coordinator = make_member(community, Role.COORDINATOR, time_zone="Europe/London")
+    make_member(community, Role.INTERCESSOR, time_zone="Europe/London")
+    sunday = datetime(2026, 5, 31, 12, 0, tzinfo=UTC)
+    dispatch.ensure_schedules(sunday)
+    monday_eight = datetime(2026, 6, 1, 8, 0, tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(monday_eight + timedelta(seconds=5), tick=False):
+        dispatch.dispatch_due(monday_eight + timedelta(seconds=5))
+    digests = ReminderDelivery.objects.filter(kind="checkin_digest")
+    assert list(digests.values_list("user_id", flat=True)) == [coordinator.pk]
+
+
+def test_day_before_a_checkin_attendees_hear_at_six_in_the_evening():
+    community = make_community(time_zone="Europe/London")
+    coordinator = make_member(community, Role.COORDINATOR, time_zone="America/Chicago")
+    partner = make_partner(community)
+    with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=False):
+        checkin = make_checkin(partner, starts_in_days=2)
+        checkin.attendees.add(coordinator)
+    chicago = ZoneInfo("America/Chicago")
+    day_before = checkin.starts_at.astimezone(chicago).date() - timedelta(days=1)
+    before = schedule.wall_clock(day_before, time(17, 50), chicago)
+    after = schedule.wall_clock(day_before, time(18, 1), chicago)
+    for moment in (before, after, after + timedelta(minutes=5)):
+        with time_machine.travel(moment, tick=False):
+            dispatch.dispatch_due(moment)
+    [eve] = ReminderDelivery.objects.filter(kind="checkin_eve")
+    assert (eve.user, eve.topic, eve.local_date) == (
+        coordinator,
+        f"checkin:{checkin.pk}",
+        day_before,
+    )
