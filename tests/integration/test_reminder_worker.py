@@ -1,0 +1,136 @@
+"""Reminders through a real Redis broker and real Celery worker processes, to an SMTP server
+started here, against PostgreSQL: counted and checked by Message-ID on the receiving side."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+from kombu import Connection
+
+from intercession.models import DeliveryStatus, ReminderDelivery, ReminderPreference
+from intercession.reminders import dispatch
+from intercession.reminders.sweep import stuck_deliveries
+from intercession.tasks import send_reminders
+from partnerships.models import Role
+from tests.factories import make_community, make_group, make_member, make_partner, make_request
+
+pytestmark = pytest.mark.integration
+
+PEOPLE = 60
+
+
+def due_people(count: int) -> list:
+    community = make_community(time_zone="Europe/London")
+    partner = make_partner(community, name="Tomasz Nowak", spouse_name="Anna")
+    make_request(partner, text="Favour at the visa office")
+    people = [
+        make_member(community, Role.INTERCESSOR, time_zone="Europe/London") for _ in range(count)
+    ]
+    make_group(community, members=people, partners=[partner])
+    now = timezone.now()
+    for user in people:
+        ReminderPreference.objects.create(
+            user=user, daily_next_at=now - timedelta(seconds=5), checkin_digest_enabled=False
+        )
+    return people
+
+
+def dispatch_and_publish(broker_url: str, monkeypatch) -> list[int]:
+    """What beat's tick does: the dispatcher writes deliveries and queues them by id."""
+    queued: list[int] = []
+    monkeypatch.setattr("intercession.tasks.enqueue_deliveries", queued.extend)
+    ids = dispatch.dispatch_due()
+    assert sorted(queued) == sorted(ids)
+    publish(broker_url, ids)
+    return ids
+
+
+def publish(broker_url: str, ids: list[int], size: int = 10) -> None:
+    with Connection(broker_url) as connection:
+        for start in range(0, len(ids), size):
+            send_reminders.apply_async(args=[ids[start : start + size]], connection=connection)
+
+
+def expected_message_ids(ids: list[int]) -> set[str]:
+    host = urlsplit(settings.SITE_URL).hostname
+    return {d.message_id(host) for d in ReminderDelivery.objects.filter(pk__in=ids)}
+
+
+def wait_until_sent(ids, sink, broker_url, timeout=90):
+    """Wait for every delivery to be accepted, running the sweeper as beat would."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ReminderDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == len(
+            ids
+        ):
+            return
+        stuck = stuck_deliveries()
+        if stuck:
+            publish(broker_url, stuck)
+        time.sleep(1)
+    counts = Counter(ReminderDelivery.objects.filter(pk__in=ids).values_list("status", flat=True))
+    raise AssertionError(f"not all sent in time: {dict(counts)}, {len(sink.accepted)} accepted")
+
+
+def assert_exactly_once(ids, sink):
+    received = Counter(sink.accepted)
+    duplicates = {mid: n for mid, n in received.items() if n > 1}
+    assert not duplicates, f"received twice: {duplicates}"
+    assert set(received) == expected_message_ids(ids), "lost or unexpected messages"
+    assert ReminderDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == len(
+        ids
+    )
+
+
+def test_a_batch_is_delivered_once_each(worker, smtp_sink, redis_broker, monkeypatch):
+    due_people(PEOPLE)
+    worker.start(concurrency=2)
+    ids = dispatch_and_publish(redis_broker, monkeypatch)
+    assert len(ids) == PEOPLE
+    smtp_sink.wait_for(PEOPLE, timeout=90)
+    wait_until_sent(ids, smtp_sink, redis_broker)
+    assert_exactly_once(ids, smtp_sink)
+
+
+def test_worker_killed_mid_batch_then_restarted(worker, smtp_sink, redis_broker, monkeypatch):
+    due_people(PEOPLE)
+    worker.start(concurrency=1)
+    killed = []
+
+    def kill_on_the_twentieth(number: int):
+        if number == 20 and not killed:
+            worker.kill()  # SIGKILL while it waits for the server's answer to message 20
+            killed.append(number)
+            return False
+        return True
+
+    smtp_sink.on_message = kill_on_the_twentieth
+    ids = dispatch_and_publish(redis_broker, monkeypatch)
+    deadline = time.monotonic() + 60
+    while not killed and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert killed, "the worker was never killed"
+    assert len(smtp_sink.accepted) == 19
+    worker.start(concurrency=1)
+    wait_until_sent(ids, smtp_sink, redis_broker)
+    assert_exactly_once(ids, smtp_sink)
+    # The delivery that was in flight was claimed twice and sent once.
+    assert ReminderDelivery.objects.filter(pk__in=ids, attempts__gte=2).exists()
+
+
+def test_server_rejecting_thirty_percent_for_a_while(worker, smtp_sink, redis_broker, monkeypatch):
+    smtp_sink.reject_ratio = 0.3
+    due_people(PEOPLE)
+    worker.start(concurrency=2)
+    ids = dispatch_and_publish(redis_broker, monkeypatch)
+    wait_until_sent(ids, smtp_sink, redis_broker, timeout=150)
+    assert smtp_sink.rejected >= 10  # the server really did push back
+    assert_exactly_once(ids, smtp_sink)
+    retried = ReminderDelivery.objects.filter(pk__in=ids, attempts__gte=2).count()
+    assert retried >= 10
