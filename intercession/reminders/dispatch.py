@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from intercession.models import (
+    DeliveryStatus,
     IntercessorGroup,
     ReminderDelivery,
     ReminderKind,
@@ -32,7 +33,8 @@ CLAIM_BATCH = 2000
 
 def dispatch_due(now: datetime | None = None) -> list[int]:
     """Write the deliveries that are due at ``now`` and queue them for sending."""
-    now = now or timezone.now()
+    # Every comparison below is between instants: keep “now” in UTC.
+    now = (now or timezone.now()).astimezone(schedule.UTC)
     ensure_schedules(now)
     created: list[int] = []
     created += _daily(now)
@@ -93,48 +95,64 @@ def _late_occurrence(due: datetime, at, zone: ZoneInfo, now: datetime, period: t
     """The occurrence to send for a schedule due at ``due``: itself if its local day is not
     over, else the latest one not after ``now`` whose day is not over, else none. After any
     downtime this is at most one reminder, never a backlog."""
-    if now < schedule.local_day_end(due.astimezone(zone).date(), zone):
+    due = due.astimezone(schedule.UTC)
+    if now < schedule.local_day_end(due.astimezone(zone).date(), zone).astimezone(schedule.UTC):
         return due
     latest = due
     while latest + period <= now:
         latest = latest + period
     day = latest.astimezone(zone).date()
-    candidate = schedule.wall_clock(day, at, zone)
-    if candidate <= now < schedule.local_day_end(day, zone):
+    candidate = schedule.wall_clock(day, at, zone).astimezone(schedule.UTC)
+    if candidate <= now < schedule.local_day_end(day, zone).astimezone(schedule.UTC):
         return candidate
     return None
 
 
 def _daily(now: datetime) -> list[int]:
-    created = []
-    due_rows = (
-        ReminderPreference.objects.filter(
-            daily_enabled=True, bounced_at__isnull=True, daily_next_at__lte=now
-        )
-        .select_related("user")
-        .order_by("daily_next_at")[:CLAIM_BATCH]
-    )
-    for pref in due_rows:
-        zone = ZoneInfo(pref.user.time_zone)
-        old = pref.daily_next_at
+    """Claim due daily schedules a batch at a time. ``select_for_update(skip_locked=True)``
+    gives concurrent dispatchers disjoint rows (PostgreSQL); SQLite runs one writer at a time
+    anyway. The schedule moves on and the deliveries are written in the same transaction."""
+    created: list[int] = []
+    while True:
         with transaction.atomic():
-            claimed = ReminderPreference.objects.filter(pk=pref.pk, daily_next_at=old).update(
-                daily_next_at=schedule.next_daily(pref.daily_time, zone, now)
+            rows = list(
+                ReminderPreference.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(daily_enabled=True, bounced_at__isnull=True, daily_next_at__lte=now)
+                .select_related("user")
+                .order_by("daily_next_at")[:CLAIM_BATCH]
             )
-            if not claimed:
-                continue  # another dispatcher took it
-            occurrence = _late_occurrence(old, pref.daily_time, zone, now, timedelta(days=1))
-            if occurrence is not None:
-                pk = _create(
-                    pref.user_id,
-                    ReminderKind.DAILY,
-                    "",
-                    occurrence.astimezone(zone).date(),
-                    occurrence,
+            if not rows:
+                return created
+            deliveries = []
+            for pref in rows:
+                zone = ZoneInfo(pref.user.time_zone)
+                occurrence = _late_occurrence(
+                    pref.daily_next_at, pref.daily_time, zone, now, timedelta(days=1)
                 )
-                if pk:
-                    created.append(pk)
-    return created
+                pref.daily_next_at = schedule.next_daily(pref.daily_time, zone, now)
+                if occurrence is not None:
+                    deliveries.append(
+                        ReminderDelivery(
+                            user_id=pref.user_id,
+                            kind=ReminderKind.DAILY,
+                            topic="",
+                            local_date=occurrence.astimezone(zone).date(),
+                            due_at=occurrence,
+                        )
+                    )
+            ReminderPreference.objects.bulk_update(rows, ["daily_next_at"], batch_size=500)
+            # The unique constraint drops any delivery already written for that day.
+            ReminderDelivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=500)
+            created += list(
+                ReminderDelivery.objects.filter(
+                    kind=ReminderKind.DAILY,
+                    topic="",
+                    status=DeliveryStatus.PENDING,
+                    user_id__in=[d.user_id for d in deliveries],
+                    local_date__in={d.local_date for d in deliveries},
+                    created_at__gte=now - timedelta(minutes=1),
+                ).values_list("pk", flat=True)
+            )
 
 
 def _weekly(now: datetime) -> list[int]:
@@ -242,7 +260,8 @@ def _checkin_eve(now: datetime) -> list[int]:
             start_day = checkin.starts_at.astimezone(zone).date()
             due = schedule.wall_clock(start_day - timedelta(days=1), schedule.EVE_TIME, zone)
             day = due.astimezone(zone).date()
-            if not (due <= now < schedule.local_day_end(day, zone)):
+            day_end = schedule.local_day_end(day, zone)
+            if not (due.astimezone(schedule.UTC) <= now < day_end.astimezone(schedule.UTC)):
                 continue
             pk = _create(user.pk, ReminderKind.CHECKIN_EVE, f"checkin:{checkin.pk}", day, due)
             if pk:

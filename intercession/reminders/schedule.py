@@ -26,12 +26,18 @@ def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
     return naive.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
 
 
+def later(a: datetime, b: datetime) -> bool:
+    """``a`` is after ``b`` as instants. (Python compares two datetimes of the same zone by
+    their wall clocks, which is wrong around DST changes.)"""
+    return a.astimezone(UTC) > b.astimezone(UTC)
+
+
 def next_daily(at: time, zone: ZoneInfo, after: datetime) -> datetime:
     """The first ``at`` in ``zone`` strictly after ``after``."""
     day = after.astimezone(zone).date()
     for offset in range(3):
         candidate = wall_clock(day + timedelta(days=offset), at, zone)
-        if candidate > after:
+        if later(candidate, after):
             return candidate
     raise AssertionError("unreachable: a wall-clock time recurs within two days")
 
@@ -43,7 +49,7 @@ def next_weekly(weekday: int, at: time, zone: ZoneInfo, after: datetime) -> date
         current = day + timedelta(days=offset)
         if current.weekday() == weekday:
             candidate = wall_clock(current, at, zone)
-            if candidate > after:
+            if later(candidate, after):
                 return candidate
     raise AssertionError("unreachable: a weekday recurs within two weeks")
 

@@ -64,7 +64,7 @@ def run_days(user, at: time, first_day: date, days: int, step=timedelta(minutes=
             "checkin_digest_enabled": False,
         },
     )
-    now = start
+    now = start.astimezone(UTC)  # step in real time, not wall-clock time
     end = schedule.wall_clock(first_day + timedelta(days=days), time(0, 0), zone)
     while now < end:
         with time_machine.travel(now, tick=False):
