@@ -50,7 +50,11 @@ def main() -> None:
 
     redis.Redis.from_url(REDIS).flushdb()
 
+    import logging
+
     from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
 
     received = []
     lock = threading.Lock()
@@ -209,7 +213,6 @@ def seed(people: int, due: int) -> None:
             weekday=1,
             meeting_time="19:30",
             time_zone="Europe/London",
-            paused=True,
         )
         group.partners.set(partners)
         IntercessorGroup.members.through.objects.bulk_create(
