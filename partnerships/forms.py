@@ -275,6 +275,14 @@ class CheckInForm(forms.Form):
         ).order_by("name")
         self.fields["attendees"].label_from_instance = lambda user: user.display_name
 
+    def schedule(self) -> dict:
+        """The cleaned values as the scheduling services take them."""
+        data = self.cleaned_data
+        return {
+            name: data[name]
+            for name in ("starts_at", "ends_at", "mode", "place", "link", "attendees")
+        }
+
     def clean(self):
         cleaned = super().clean()
         day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")

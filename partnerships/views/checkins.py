@@ -60,17 +60,9 @@ def checkin_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             checkin = services.checkin_schedule(
-                partner=partner,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                mode=data["mode"],
-                place=data["place"],
-                link=data["link"],
-                attendees=data["attendees"],
-                created_by=request.user,
+                partner=partner, created_by=request.user, **form.schedule()
             )
         except ValidationError as error:
             add_errors(form, error, TIME_FIELDS)
@@ -110,17 +102,8 @@ def checkin_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.checkin_reschedule(
-                checkin=checkin,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                mode=data["mode"],
-                place=data["place"],
-                link=data["link"],
-                attendees=data["attendees"],
-            )
+            services.checkin_reschedule(checkin=checkin, **form.schedule())
         except ValidationError as error:
             add_errors(form, error, TIME_FIELDS)
         else:
