@@ -3,6 +3,8 @@ no request text and no place: just a link to the signed-in page."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -20,6 +22,32 @@ from partnerships.calendar import checkin_calendar
 from partnerships.emails import build_email
 from partnerships.models import CheckIn, Membership, Partner, Role
 from partnerships.selectors import checkin_state, partners_with_health
+
+# Within one batch, people who see the same partners get the same list: it is built once.
+_batch_lists: ContextVar[dict | None] = ContextVar("reminder_batch_lists", default=None)
+
+
+@contextmanager
+def shared_lists():
+    """Share daily lists between the messages of one batch (see send.send_batch)."""
+    token = _batch_lists.set({})
+    try:
+        yield
+    finally:
+        _batch_lists.reset(token)
+
+
+def _list_for(membership) -> selectors.DailyList:
+    cache = _batch_lists.get()
+    if cache is None:
+        return selectors.daily_list(membership)
+    # What a list shows depends on the community, the role (coordinators also see
+    # coordinators-only requests) and the partners adopted by the person's groups.
+    adopted = frozenset(Partner.objects.visible_to(membership).values_list("pk", flat=True))
+    key = (membership.community_id, membership.role, adopted)
+    if key not in cache:
+        cache[key] = selectors.daily_list(membership)
+    return cache[key]
 
 
 class NothingToSend(Exception):
@@ -97,7 +125,7 @@ def _daily(delivery: ReminderDelivery):
     sections = []
     for membership in _praying_memberships(user):
         membership.user = user
-        daily = selectors.daily_list(membership)
+        daily = _list_for(membership)
         if not daily.cards:
             continue
         today_url = absolute(reverse("intercession:today", args=[membership.community.slug]))

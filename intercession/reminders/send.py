@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from intercession.models import DeliveryStatus, ReminderDelivery, ReminderPreference
-from intercession.reminders.content import NothingToSend, build_message
+from intercession.reminders.content import NothingToSend, build_message, shared_lists
 
 logger = logging.getLogger(__name__)
 
@@ -132,11 +132,12 @@ def send_batch(delivery_ids: Iterable[int]) -> list[int]:
         except Exception as error:  # noqa: BLE001 — the server is unreachable: retry all
             logger.warning("reminders: cannot reach the mail server: %s", error)
             return list(delivery_ids)
-        for delivery_id in delivery_ids:
-            outcome = send_one(delivery_id, connection)
-            if outcome is Outcome.RETRY:
-                retry.append(delivery_id)
-                _reopen(connection)
+        with shared_lists():
+            for delivery_id in delivery_ids:
+                outcome = send_one(delivery_id, connection)
+                if outcome is Outcome.RETRY:
+                    retry.append(delivery_id)
+                    _reopen(connection)
     finally:
         # Closing a broken connection may fail too.
         with contextlib.suppress(Exception):

@@ -365,3 +365,29 @@ def test_deliveries_page_shows_what_failed_and_why(world, coordinator_client, co
         .content.decode()
     )
     assert "Daniel Okafor" in page and "550" in page and "No such user" in page
+
+
+def test_one_batch_keeps_each_persons_own_list(community, world):
+    marcus = make_partner(community, name="Marcus Bell")
+    make_request(marcus, text="Wisdom hiring bakers")
+    other = make_member(community, Role.INTERCESSOR, time_zone="Europe/London")
+    make_group(community, members=[other], partners=[marcus])
+    mine, theirs, again = (
+        ReminderDelivery.objects.create(
+            user=user,
+            kind="daily",
+            topic=topic,
+            local_date=timezone.localdate(),
+            due_at=timezone.now(),
+        )
+        for user, topic in ((world["intercessor"], ""), (other, ""), (world["coordinator"], ""))
+    )
+    assert send_batch([mine.pk, theirs.pk, again.pk]) == []
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert (
+        "Tomasz" in bodies[world["intercessor"].email]
+        and "Marcus" not in bodies[world["intercessor"].email]
+    )
+    assert "Marcus" in bodies[other.email] and "Tomasz" not in bodies[other.email]
+    # The coordinator's list (same partners as the intercessor) was built for the coordinator.
+    assert "Tomasz" in bodies[world["coordinator"].email]
