@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.timezones import time_zone_choices
+from accounts.timezones import time_zone_choices, time_zone_choices_keeping
 
 
 class SignupForm(forms.Form):
@@ -37,7 +37,4 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = self.instance.time_zone
-        # A browser may have given an older alias (Asia/Calcutta); keep it selectable.
-        if current and current not in dict(self.fields["time_zone"].choices):
-            self.fields["time_zone"].choices = [(current, current), *time_zone_choices()]
+        self.fields["time_zone"].choices = time_zone_choices_keeping(self.instance.time_zone)

@@ -34,6 +34,15 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in canonical_time_zone_names()]
 
 
+def time_zone_choices_keeping(current: str) -> list[tuple[str, str]]:
+    """The offered zones, plus ``current`` if it is an older alias a browser gave us
+    (Asia/Calcutta), so a person's saved zone stays selectable."""
+    choices = time_zone_choices()
+    if current and current not in canonical_time_zone_names():
+        return [(current, current), *choices]
+    return choices
+
+
 def validate_time_zone(value: str) -> None:
     if value not in time_zone_names():
         raise ValidationError(

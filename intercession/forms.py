@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.timezones import time_zone_choices
+from accounts.timezones import time_zone_choices, time_zone_choices_keeping
 from intercession.models import IntercessorGroup
 from intercession.services import MAX_NOTE_LENGTH
 from partnerships.models import Membership, Partner, PrayerRequest, Role
@@ -138,6 +138,4 @@ class ReminderSettingsForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        current = user.time_zone
-        if current and current not in dict(self.fields["time_zone"].choices):
-            self.fields["time_zone"].choices = [(current, current), *time_zone_choices()]
+        self.fields["time_zone"].choices = time_zone_choices_keeping(user.time_zone)

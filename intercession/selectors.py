@@ -55,7 +55,6 @@ class PartnerCard:
     partner: Partner
     requests: list = field(default_factory=list)
     prayed_today: bool = False
-    partner_prayers_today: int = 0
     adopted: bool = True
 
     @property
@@ -106,12 +105,10 @@ def daily_list(membership, since: datetime | None = None) -> DailyList:
     )
     today_logs = PrayerLog.objects.filter(
         user=user, partner_id__in=partner_ids, prayed_at__gte=local_day_start(user)
-    ).values_list("partner_id", "request_id")
+    ).values_list("partner_id", flat=True)
     cards = {p.pk: PartnerCard(partner=p, adopted=p.pk in adopted_ids) for p in partners}
-    for partner_id, request_id in today_logs:
+    for partner_id in today_logs:
         cards[partner_id].prayed_today = True
-        if request_id is None:
-            cards[partner_id].partner_prayers_today += 1
     for request in sorted(requests, key=_request_order):
         cards[request.partner_id].requests.append(request)
     ordered = sorted(

@@ -26,7 +26,6 @@ MAX_NOTE_LENGTH = 1000
 DOUBLE_TAP_WINDOW = timedelta(seconds=10)
 # How long after praying a person can still add or change their note.
 NOTE_EDIT_WINDOW = timedelta(hours=24)
-GUIDED_PARTNERS = 3
 MANY_PARTNERS = 5
 
 

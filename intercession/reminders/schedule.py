@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from partnerships.services.checkins import local_to_aware
+
 UTC = ZoneInfo("UTC")
 
 # The weekly group reminder goes out on the morning of the meeting day, or the evening before
@@ -20,10 +22,9 @@ EVE_TIME = time(18, 0)
 
 
 def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """``day`` at ``at`` in ``zone``. An ambiguous time (clocks going back) is its first
-    occurrence; a time that does not exist (clocks going forward) moves forward by the gap."""
-    naive = datetime.combine(day, at)
-    return naive.replace(tzinfo=zone, fold=0).astimezone(UTC).astimezone(zone)
+    """``day`` at ``at`` in ``zone``, by the same rule as check-in times (local_to_aware): an
+    ambiguous time is its first occurrence, a missing one moves forward by the gap."""
+    return local_to_aware(datetime.combine(day, at), zone)
 
 
 def later(a: datetime, b: datetime) -> bool:

@@ -147,7 +147,6 @@ def _card(request, membership, log: PrayerLog) -> HttpResponse:
                 "community": membership.community,
                 "just_prayed": log,
                 "new_key": new_key,
-                "note_form": PrayerNoteForm(),
                 "next": request.POST.get("next", ""),
             },
         )
@@ -159,7 +158,6 @@ def _card(request, membership, log: PrayerLog) -> HttpResponse:
             "community": membership.community,
             "just_prayed": log,
             "new_key": new_key,
-            "note_form": PrayerNoteForm(),
             "next": request.POST.get("next", ""),
         },
     )

@@ -1,7 +1,6 @@
 """Every write of the partnerships app. Views, admin actions, tasks and commands call these."""
 
 from partnerships.services.calendar import (
-    calendar_feed_get_or_create,
     calendar_feed_replace,
     calendar_feed_revoke,
 )
@@ -36,7 +35,6 @@ from partnerships.services.requests import (
 
 __all__ = [
     "PARTNER_SELF_FIELDS",
-    "calendar_feed_get_or_create",
     "calendar_feed_replace",
     "calendar_feed_revoke",
     "checkin_record_notes",

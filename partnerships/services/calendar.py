@@ -5,10 +5,6 @@ from partnerships.models import CalendarFeed
 from partnerships.models.calendar import new_feed_token
 
 
-def calendar_feed_get_or_create(*, user: User) -> CalendarFeed:
-    return CalendarFeed.objects.get_or_create(user=user)[0]
-
-
 def calendar_feed_replace(*, user: User) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     feed, created = CalendarFeed.objects.get_or_create(user=user)
