@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accounts.models import User
 from intercession.models import IntercessorGroup, PrayerLog
 from partnerships.access import get_membership
 from partnerships.models import Membership, Partner, PrayerRequest, Role
@@ -36,6 +37,31 @@ def get_prayable_partner(membership: Membership, pk: int) -> Partner:
         Q(pk__in=visible) | Q(pk__in=via_requests)
     )
     return get_object_or_404(partners, pk=pk)
+
+
+def get_link_target(user_id: int, request_id: int) -> tuple[User, PrayerRequest, Membership] | None:
+    """For a signed “I prayed” link: the person, the request and their praying membership, if
+    the person may still see that request; otherwise None (the link shows it no longer works)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    prayer_request = (
+        PrayerRequest.objects.select_related("partner__community").filter(pk=request_id).first()
+    )
+    if user is None or prayer_request is None:
+        return None
+    membership = (
+        Membership.objects.filter(
+            user=user,
+            community_id=prayer_request.partner.community_id,
+            role__in=[Role.COORDINATOR, Role.INTERCESSOR],
+        )
+        .select_related("community")
+        .first()
+    )
+    if membership is None:
+        return None
+    if not PrayerRequest.objects.visible_to(membership).filter(pk=request_id).exists():
+        return None
+    return user, prayer_request, membership
 
 
 def get_own_prayer(membership: Membership, pk: int) -> PrayerLog:

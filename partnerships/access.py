@@ -64,6 +64,13 @@ def get_partner_for_edit(membership: Membership, pk: int) -> Partner:
     return partner
 
 
+def can_write_for(membership: Membership, partner: Partner) -> bool:
+    """Coordinators write for every partner of their community; a partner for themself."""
+    return membership.is_coordinator or (
+        membership.is_partner and partner.user_id == membership.user_id
+    )
+
+
 def get_request_for(membership: Membership, pk: int) -> PrayerRequest:
     return get_object_or_404(
         PrayerRequest.objects.visible_to(membership).select_related("partner"), pk=pk

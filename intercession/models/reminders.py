@@ -62,6 +62,16 @@ class DeliveryStatus(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
+class ReminderDeliveryQuerySet(models.QuerySet["ReminderDelivery"]):
+    def for_community(self, community) -> ReminderDeliveryQuerySet:
+        """Deliveries to the people of a community, newest first."""
+        return (
+            self.filter(user__memberships__community=community)
+            .select_related("user")
+            .order_by("-created_at")
+        )
+
+
 class ReminderDelivery(models.Model):
     """One reminder email to one person: written once per (person, kind, topic, local date)
     under a unique constraint, then sent by a worker. ``topic`` tells a person's two groups
@@ -83,6 +93,8 @@ class ReminderDelivery(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReminderDeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

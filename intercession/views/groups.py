@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -118,9 +118,8 @@ def group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_praying_membership(request, slug)
+    # Intercessors only find the groups they belong to; coordinators record for any group.
     group = get_group_for(membership, pk)
-    if not (membership.is_coordinator or group.members.filter(pk=request.user.pk).exists()):
-        raise PermissionDenied
     requests = (
         PrayerRequest.objects.visible_to(membership)
         .active()

@@ -9,13 +9,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from intercession.access import get_link_target
 from intercession.forms import ReminderSettingsForm
 from intercession.models import ReminderDelivery, ReminderKind
 from intercession.reminders import preferences
 from intercession.reminders.tokens import LinkError, read_prayed_token, read_unsubscribe_token
 from intercession.services import prayer_record
 from partnerships.access import get_coordinator_membership
-from partnerships.models import Membership, PrayerRequest, Role
 
 
 @login_required
@@ -41,9 +41,6 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "pref": pref,
-            "is_coordinator": Membership.objects.filter(
-                user=request.user, role=Role.COORDINATOR
-            ).exists(),
         },
     )
 
@@ -58,27 +55,10 @@ def prayed_link(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "intercession/link_invalid.html", {"expired": error.expired}, status=400
         )
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    prayer_request = (
-        PrayerRequest.objects.select_related("partner__community").filter(pk=request_id).first()
-    )
-    membership = (
-        Membership.objects.filter(
-            user=user,
-            community_id=prayer_request.partner.community_id,
-            role__in=[Role.COORDINATOR, Role.INTERCESSOR],
-        )
-        .select_related("community")
-        .first()
-        if user and prayer_request
-        else None
-    )
-    visible = (
-        membership is not None
-        and PrayerRequest.objects.visible_to(membership).filter(pk=request_id).exists()
-    )
-    if not visible:
+    target = get_link_target(user_id, request_id)
+    if target is None:
         return render(request, "intercession/link_invalid.html", {"expired": False}, status=404)
+    user, prayer_request, membership = target
     context = {
         "prayer_request": prayer_request,
         "partner": prayer_request.partner,
@@ -121,11 +101,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def deliveries(request: HttpRequest, slug: str) -> HttpResponse:
     """What was sent to whom and when, and what failed and why, for this community's people."""
     membership = get_coordinator_membership(request, slug)
-    rows = (
-        ReminderDelivery.objects.filter(user__memberships__community=membership.community)
-        .select_related("user")
-        .order_by("-created_at")
-    )
+    rows = ReminderDelivery.objects.for_community(membership.community)
     status = request.GET.get("status", "")
     if status in {"failed", "sent", "pending", "sending", "skipped"}:
         rows = rows.filter(status=status)

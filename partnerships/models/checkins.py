@@ -27,6 +27,23 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
             return checkins.filter(partner__user_id=membership.user_id)
         return checkins.filter(attendees=membership.user_id)
 
+    def in_feed_of(self, user) -> CheckInQuerySet:
+        """A person's calendar feed: check-ins they go to in communities where they still pray,
+        and a partner's own check-ins, oldest first."""
+        return (
+            self.filter(
+                Q(
+                    attendees=user,
+                    partner__community__memberships__user=user,
+                    partner__community__memberships__role__in=["coordinator", "intercessor"],
+                )
+                | Q(partner__user=user, partner__community__memberships__user=user)
+            )
+            .select_related("partner__community")
+            .distinct()
+            .order_by("starts_at")
+        )
+
     def upcoming(self) -> CheckInQuerySet:
         return self.filter(status=CheckInStatus.SCHEDULED, ends_at__gte=timezone.now())
 

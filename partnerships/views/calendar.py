@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from partnerships import services
 from partnerships.calendar import checkin_calendar
-from partnerships.models import CalendarFeed, CheckIn, Role
+from partnerships.models import CalendarFeed, CheckIn
 
 FEED_HISTORY = timedelta(days=90)
 
@@ -57,21 +56,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None or not feed.user.is_active:
         raise Http404
     user = feed.user
-    checkins = (
-        CheckIn.objects.filter(starts_at__gte=timezone.now() - FEED_HISTORY)
-        .filter(
-            # Check-ins they go to, in communities they still belong to; and a partner's own.
-            Q(
-                attendees=user,
-                partner__community__memberships__user=user,
-                partner__community__memberships__role__in=[Role.COORDINATOR, Role.INTERCESSOR],
-            )
-            | Q(partner__user=user, partner__community__memberships__user=user)
-        )
-        .select_related("partner__community")
-        .distinct()
-        .order_by("starts_at")
-    )
+    checkins = CheckIn.objects.filter(starts_at__gte=timezone.now() - FEED_HISTORY).in_feed_of(user)
     response = HttpResponse(
         checkin_calendar(checkins, for_user=user, name="Epaphras check-ins"),
         content_type="text/calendar; charset=utf-8",

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerships import services
 from partnerships.access import (
+    can_write_for,
     get_coordinator_membership,
     get_membership,
     get_partner_for,
@@ -151,8 +152,7 @@ def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "checkins": checkins,
         "health": health,
         "checkin_state": checkin_state(health),
-        "can_edit": membership.is_coordinator
-        or (membership.is_partner and partner.user_id == request.user.pk),
+        "can_edit": can_write_for(membership, partner),
         "pending_invitation": partner.invitations.pending().first()
         if membership.is_coordinator
         else None,
@@ -168,7 +168,11 @@ def partner_photo(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     partner = get_partner_for(membership, pk)
     if not partner.photo:
         raise Http404
-    response = FileResponse(partner.photo.open("rb"), content_type="image/jpeg")
+    try:
+        photo = partner.photo.open("rb")
+    except FileNotFoundError as error:  # the file was lost (a restored backup): no photo
+        raise Http404 from error
+    response = FileResponse(photo, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

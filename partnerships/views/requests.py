@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerships import services
 from partnerships.access import (
+    can_write_for,
     get_coordinator_membership,
     get_membership,
     get_partner_for,
@@ -21,18 +22,12 @@ from partnerships.selectors import request_carried, shared_encouragements
 from partnerships.views.common import add_errors
 
 
-def _can_write(membership, partner) -> bool:
-    return membership.is_coordinator or (
-        membership.is_partner and partner.user_id == membership.user_id
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     partner = get_partner_for(membership, pk)
-    if not _can_write(membership, partner):
+    if not can_write_for(membership, partner):
         raise PermissionDenied
     form = PrayerRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -69,7 +64,7 @@ def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "prayer_request": prayer_request,
             "partner": prayer_request.partner,
             "updates": prayer_request.updates.select_related("created_by"),
-            "can_write": _can_write(membership, prayer_request.partner),
+            "can_write": can_write_for(membership, prayer_request.partner),
             "carried": request_carried(prayer_request),
             "encouragements": (
                 shared_encouragements(prayer_request.partner, prayer_request)

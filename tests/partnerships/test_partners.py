@@ -228,3 +228,15 @@ def test_inviting_a_partner_with_a_bad_address_is_explained(coordinator_client, 
     )
     assert "Enter a valid email address." in response.content.decode()
     assert not partner.invitations.exists()
+
+
+def test_lost_photo_file_is_not_found_not_an_error(coordinator_client, community):
+    add(
+        coordinator_client,
+        community,
+        photo=SimpleUploadedFile("p.png", png_bytes(), content_type="image/png"),
+    )
+    partner = Partner.objects.get()
+    partner.photo.storage.delete(partner.photo.name)
+    url = reverse("partnerships:partner_photo", args=[community.slug, partner.pk])
+    assert coordinator_client.get(url).status_code == 404
