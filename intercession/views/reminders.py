@@ -63,6 +63,9 @@ def prayed_link(request: HttpRequest, token: str) -> HttpResponse:
         "prayer_request": prayer_request,
         "partner": prayer_request.partner,
         "community": membership.community,
+        # The text only for the person the link was made for: a forwarded link, opened by
+        # someone else who is signed in, must not show it.
+        "show_text": request.user.is_authenticated and request.user.pk == user.pk,
     }
     if request.method == "POST":
         try:

@@ -391,3 +391,11 @@ def test_one_batch_keeps_each_persons_own_list(community, world):
     assert "Marcus" in bodies[other.email] and "Tomasz" not in bodies[other.email]
     # The coordinator's list (same partners as the intercessor) was built for the coordinator.
     assert "Tomasz" in bodies[world["coordinator"].email]
+
+
+def test_a_forwarded_prayed_link_does_not_show_the_request_to_someone_else(world, outsider):
+    token = prayed_token(user_id=world["intercessor"].pk, request_id=world["visa"].pk)
+    url = reverse("intercession:prayed_link", args=[token])
+    assert "Favour at the visa office" not in client_for(outsider).get(url).content.decode()
+    assert "Favour at the visa office" not in client_for(None).get(url).content.decode()
+    assert "Favour at the visa office" in client_for(world["intercessor"]).get(url).content.decode()
