@@ -1,4 +1,8 @@
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 
 def add_errors(form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -10,3 +14,17 @@ def add_errors(form, error: ValidationError, field_map: dict[str, str] | None = 
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def act_and_tell(
+    request: HttpRequest, act: Callable[[], object], success: Callable[[], str]
+) -> bool:
+    """Run a one-button action (a service call) and tell the person how it went: the service's
+    own explanation if it refused, else ``success()``. Returns whether it went through."""
+    try:
+        act()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, success())
+    return True

@@ -20,7 +20,7 @@ from partnerships.access import (
 from partnerships.forms import CommunityForm, InvitationForm, MemberRoleForm
 from partnerships.models import Invitation, Membership, Role
 from partnerships.tokens import InvitationLinkError, invitation_from_token
-from partnerships.views.common import add_errors
+from partnerships.views.common import act_and_tell, add_errors
 
 
 @require_safe
@@ -153,32 +153,24 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_resend_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    membership = get_coordinator_membership(request, slug)
-    invitation = get_invitation_for(membership, pk)
-    try:
-        services.invitation_resend(invitation=invitation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
-        )
+    invitation = get_invitation_for(get_coordinator_membership(request, slug), pk)
+    act_and_tell(
+        request,
+        lambda: services.invitation_resend(invitation=invitation),
+        lambda: _("Invitation sent again to %(email)s.") % {"email": invitation.email},
+    )
     return redirect("partnerships:members", slug=slug)
 
 
 @login_required
 @require_POST
 def invitation_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    membership = get_coordinator_membership(request, slug)
-    invitation = get_invitation_for(membership, pk)
-    try:
-        services.invitation_revoke(invitation=invitation)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
-        )
+    invitation = get_invitation_for(get_coordinator_membership(request, slug), pk)
+    act_and_tell(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation),
+        lambda: _("Invitation to %(email)s withdrawn.") % {"email": invitation.email},
+    )
     return redirect("partnerships:members", slug=slug)
 
 

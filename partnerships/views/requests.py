@@ -19,7 +19,7 @@ from partnerships.access import (
 from partnerships.forms import PrayerRequestForm, RequestAnswerForm, RequestUpdateForm
 from partnerships.models import PrayerRequest
 from partnerships.selectors import request_carried, shared_encouragements
-from partnerships.views.common import add_errors
+from partnerships.views.common import act_and_tell, add_errors
 
 
 @login_required
@@ -114,12 +114,8 @@ def _action(request, slug, pk, form_class, act, success):
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("partnerships:request", slug=slug, pk=pk)
-    try:
-        act(prayer_request, form.cleaned_data if form else {})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
+    data = form.cleaned_data if form else {}
+    act_and_tell(request, lambda: act(prayer_request, data), lambda: success)
     return redirect("partnerships:request", slug=slug, pk=pk)
 
 
