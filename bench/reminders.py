@@ -111,7 +111,8 @@ def main() -> None:
     )
 
     workers = []
-    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600"}
+    # Workers run as in production: persistent connections, DEBUG off (no query log).
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DJANGO_DEBUG": "false"}
     for n in range(options.workers):
         log = Path(f"/tmp/epaphras-bench-worker-{n}.log").open("w")  # noqa: SIM115 — the worker keeps it
         workers.append(

@@ -3,8 +3,8 @@ no request text and no place: just a link to the signed-in page."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -23,31 +23,48 @@ from partnerships.emails import build_email
 from partnerships.models import CheckIn, Membership, Partner, Role
 from partnerships.selectors import checkin_state, partners_with_health
 
-# Within one batch, people who see the same partners get the same list: it is built once.
-_batch_lists: ContextVar[dict | None] = ContextVar("reminder_batch_lists", default=None)
+PRAYING_ROLES = (Role.COORDINATOR, Role.INTERCESSOR)
 
 
-@contextmanager
-def shared_lists():
-    """Share daily lists between the messages of one batch (see send.send_batch)."""
-    token = _batch_lists.set({})
-    try:
-        yield
-    finally:
-        _batch_lists.reset(token)
+class Batch:
+    """What the messages of one sending batch share, loaded once for all their recipients:
+    the praying memberships of the people with a daily list, the partners their groups adopt,
+    and the daily lists themselves, as people who see the same partners get the same list."""
 
+    def __init__(self, deliveries: Iterable[ReminderDelivery]):
+        user_ids = {d.user_id for d in deliveries if d.kind == ReminderKind.DAILY}
+        self.memberships: dict[int, list[Membership]] = defaultdict(list)
+        self.adopted: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.lists: dict[tuple, selectors.DailyList] = {}
+        if not user_ids:
+            return
+        for membership in Membership.objects.filter(
+            user_id__in=user_ids, role__in=PRAYING_ROLES
+        ).select_related("community"):
+            self.memberships[membership.user_id].append(membership)
+        for user_id, community_id, partner_id in Partner.objects.adopted_by(user_ids).values_list(
+            "intercessor_groups__members", "community_id", "pk"
+        ):
+            self.adopted[user_id, community_id].add(partner_id)
 
-def _list_for(membership) -> selectors.DailyList:
-    cache = _batch_lists.get()
-    if cache is None:
-        return selectors.daily_list(membership)
-    # What a list shows depends on the community, the role (coordinators also see
-    # coordinators-only requests) and the partners adopted by the person's groups.
-    adopted = frozenset(Partner.objects.visible_to(membership).values_list("pk", flat=True))
-    key = (membership.community_id, membership.role, adopted)
-    if key not in cache:
-        cache[key] = selectors.daily_list(membership)
-    return cache[key]
+    def praying_memberships(self, user) -> list[Membership]:
+        memberships = self.memberships[user.pk]
+        for membership in memberships:
+            membership.user = user
+        return memberships
+
+    def daily_list(self, membership) -> selectors.DailyList:
+        # What a list shows depends on the community, the role (coordinators also see
+        # coordinators-only requests) and, for intercessors, the partners their groups adopt.
+        adopted = (
+            frozenset()
+            if membership.is_coordinator
+            else frozenset(self.adopted[membership.user_id, membership.community_id])
+        )
+        key = (membership.community_id, membership.role, adopted)
+        if key not in self.lists:
+            self.lists[key] = selectors.daily_list(membership)
+        return self.lists[key]
 
 
 class NothingToSend(Exception):
@@ -67,7 +84,7 @@ def absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def build_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
+def build_message(delivery: ReminderDelivery, batch: Batch) -> EmailMultiAlternatives:
     user = delivery.user
     if not user.is_active or not user.email:
         raise NothingToSend("the account is closed or has no address")
@@ -80,7 +97,7 @@ def build_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
         ReminderKind.CHECKIN_DIGEST: _checkin_digest,
         ReminderKind.CHECKIN_EVE: _checkin_eve,
     }[delivery.kind]
-    template, context, attachments = builder(delivery)
+    template, context, attachments = builder(delivery, batch)
     unsubscribe = absolute(
         reverse(
             "intercession:unsubscribe",
@@ -111,21 +128,14 @@ def build_message(delivery: ReminderDelivery) -> EmailMultiAlternatives:
     return message
 
 
-def _praying_memberships(user):
-    return list(
-        Membership.objects.for_user(user).filter(role__in=[Role.COORDINATOR, Role.INTERCESSOR])
-    )
-
-
-def _daily(delivery: ReminderDelivery):
+def _daily(delivery: ReminderDelivery, batch: Batch):
     user = delivery.user
     zone = ZoneInfo(user.time_zone)
     if timezone.now() >= schedule.local_day_end(delivery.local_date, zone):
         raise NothingToSend("the day it was for is over")
     sections = []
-    for membership in _praying_memberships(user):
-        membership.user = user
-        daily = _list_for(membership)
+    for membership in batch.praying_memberships(user):
+        daily = batch.daily_list(membership)
         if not daily.cards:
             continue
         today_url = absolute(reverse("intercession:today", args=[membership.community.slug]))
@@ -164,7 +174,7 @@ def _daily(delivery: ReminderDelivery):
     return "intercession/email/daily", {"sections": sections, "names": names}, []
 
 
-def _weekly(delivery: ReminderDelivery):
+def _weekly(delivery: ReminderDelivery, batch: Batch):
     group_id = topic_id(delivery)
     group = (
         IntercessorGroup.objects.select_related("community")
@@ -236,7 +246,7 @@ def _weekly(delivery: ReminderDelivery):
     return "intercession/email/weekly", context, []
 
 
-def _checkin_digest(delivery: ReminderDelivery):
+def _checkin_digest(delivery: ReminderDelivery, batch: Batch):
     user = delivery.user
     now = timezone.now()
     sections = []
@@ -281,7 +291,7 @@ def _checkin_digest(delivery: ReminderDelivery):
     return "intercession/email/checkin_digest", {"sections": sections}, []
 
 
-def _checkin_eve(delivery: ReminderDelivery):
+def _checkin_eve(delivery: ReminderDelivery, batch: Batch):
     checkin_id = topic_id(delivery)
     checkin = CheckIn.objects.select_related("partner__community").filter(pk=checkin_id).first()
     if (

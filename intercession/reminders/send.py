@@ -13,11 +13,12 @@ from enum import Enum
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from intercession.models import DeliveryStatus, ReminderDelivery, ReminderPreference
-from intercession.reminders.content import NothingToSend, build_message, shared_lists
+from intercession.reminders.content import Batch, NothingToSend, build_message
 
 logger = logging.getLogger(__name__)
 
@@ -39,21 +40,28 @@ def lease() -> timedelta:
     return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
 
 
-def claim(delivery_id: int) -> ReminderDelivery | None:
-    """Take a delivery for sending, unless it is done or another worker holds it."""
+def claim(delivery_ids: Iterable[int]) -> list[ReminderDelivery]:
+    """Take deliveries for sending, leaving those that are done or that another worker holds.
+    Rows another transaction is claiming right now are skipped, not waited for."""
     now = timezone.now()
-    taken = (
-        ReminderDelivery.objects.filter(pk=delivery_id)
-        .filter(
-            Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
+    with transaction.atomic():
+        taken = list(
+            ReminderDelivery.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(delivery_ids))
+            .filter(
+                Q(status=DeliveryStatus.PENDING)
+                | Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
+            )
+            .values_list("pk", flat=True)
         )
-        .update(
+        ReminderDelivery.objects.filter(pk__in=taken).update(
             status=DeliveryStatus.SENDING, lease_until=now + lease(), attempts=F("attempts") + 1
         )
+    return list(
+        ReminderDelivery.objects.filter(pk__in=taken)
+        .select_related("user__reminder_preference")
+        .order_by("pk")
     )
-    if not taken:
-        return None
-    return ReminderDelivery.objects.select_related("user__reminder_preference").get(pk=delivery_id)
 
 
 def _finish(delivery: ReminderDelivery, status: str, error: str = "", **extra) -> None:
@@ -88,17 +96,15 @@ def is_transient(error: Exception) -> bool:
     )
 
 
-def send_one(delivery_id: int, connection) -> Outcome:
-    delivery = claim(delivery_id)
-    if delivery is None:
-        return Outcome.NOT_MINE
+def send_one(delivery: ReminderDelivery, batch: Batch, connection) -> Outcome:
+    """Send a claimed delivery and record the outcome at once: a worker killed later in the
+    batch must not leave this one to be sent again."""
     try:
-        message = build_message(delivery)
+        message = build_message(delivery, batch)
     except NothingToSend as reason:
         _finish(delivery, DeliveryStatus.SKIPPED, str(reason))
         return Outcome.SKIPPED
-    delivery.email = delivery.user.email
-    ReminderDelivery.objects.filter(pk=delivery.pk).update(email=delivery.email)
+    email = delivery.user.email
     message.connection = connection
     try:
         message.send()
@@ -108,22 +114,23 @@ def send_one(delivery_id: int, connection) -> Outcome:
             logger.warning(
                 "reminder %s: transient failure, will retry: %s", delivery.pk, description
             )
-            _finish(delivery, DeliveryStatus.PENDING, description)
+            _finish(delivery, DeliveryStatus.PENDING, description, email=email)
             return Outcome.RETRY
         logger.error("reminder %s: failed: %s", delivery.pk, description)
-        _finish(delivery, DeliveryStatus.FAILED, description)
+        _finish(delivery, DeliveryStatus.FAILED, description, email=email)
         if _smtp_code(error) in HARD_BOUNCE_CODES:
             ReminderPreference.objects.update_or_create(
                 user_id=delivery.user_id,
                 defaults={"bounced_at": timezone.now(), "bounce_reason": description[:300]},
             )
         return Outcome.FAILED
-    _finish(delivery, DeliveryStatus.SENT, sent_at=timezone.now())
+    _finish(delivery, DeliveryStatus.SENT, email=email, sent_at=timezone.now())
     return Outcome.SENT
 
 
 def send_batch(delivery_ids: Iterable[int]) -> list[int]:
     """Send several deliveries over one SMTP connection; return the ids to try again later."""
+    delivery_ids = list(delivery_ids)
     retry: list[int] = []
     connection = get_connection()
     try:
@@ -131,13 +138,14 @@ def send_batch(delivery_ids: Iterable[int]) -> list[int]:
             connection.open()
         except Exception as error:  # noqa: BLE001 — the server is unreachable: retry all
             logger.warning("reminders: cannot reach the mail server: %s", error)
-            return list(delivery_ids)
-        with shared_lists():
-            for delivery_id in delivery_ids:
-                outcome = send_one(delivery_id, connection)
-                if outcome is Outcome.RETRY:
-                    retry.append(delivery_id)
-                    _reopen(connection)
+            return delivery_ids
+        deliveries = claim(delivery_ids)
+        batch = Batch(deliveries)
+        for delivery in deliveries:
+            outcome = send_one(delivery, batch, connection)
+            if outcome is Outcome.RETRY:
+                retry.append(delivery.pk)
+                _reopen(connection)
     finally:
         # Closing a broken connection may fail too.
         with contextlib.suppress(Exception):

@@ -62,12 +62,15 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
             return partners.filter(user_id=membership.user_id)
         # Intercessors see the active partners adopted by their weekly groups that meet. The
         # groups live in the intercession app; the lookup goes by relation name only.
-        return partners.filter(
+        return partners.filter(pk__in=Partner.objects.adopted_by([membership.user_id]).values("pk"))
+
+    def adopted_by(self, user_ids) -> PartnerQuerySet:
+        """Active partners adopted by the weekly groups (not paused) of these people. One
+        filter() call, so the group that is not paused is the group they belong to."""
+        return self.filter(
             status=PartnerStatus.ACTIVE,
-            pk__in=Partner.objects.filter(
-                intercessor_groups__members=membership.user_id,
-                intercessor_groups__paused=False,
-            ).values("pk"),
+            intercessor_groups__paused=False,
+            intercessor_groups__members__in=user_ids,
         )
 
     def editable_by(self, membership) -> PartnerQuerySet:

@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -399,3 +401,43 @@ def test_a_forwarded_prayed_link_does_not_show_the_request_to_someone_else(world
     assert "Favour at the visa office" not in client_for(outsider).get(url).content.decode()
     assert "Favour at the visa office" not in client_for(None).get(url).content.decode()
     assert "Favour at the visa office" in client_for(world["intercessor"]).get(url).content.decode()
+
+
+def test_a_paused_group_adds_nothing_to_a_batch_list(community, world):
+    """The batch loads adopted partners for everyone at once; a paused group of the same
+    person must not lend its partners to the list."""
+    marcus = make_partner(community, name="Marcus Bell")
+    make_request(marcus, text="Wisdom hiring bakers")
+    make_group(community, members=[world["intercessor"]], partners=[marcus], paused=True)
+    someone_else = make_member(community, Role.INTERCESSOR)
+    make_group(community, members=[someone_else], partners=[marcus])  # meets, without them
+    deliver(world["intercessor"], "daily")
+    (message,) = mail.outbox
+    assert "Tomasz" in message.body and "Marcus" not in message.body
+
+
+def test_a_batch_costs_a_fixed_number_of_queries_plus_one_write_per_message(
+    community, world, django_assert_max_num_queries
+):
+    """Claiming, loading memberships and lists happen once per batch; each message then
+    costs only the write that records it (so a worker killed later cannot send it again)."""
+
+    def batch_of(size):
+        people = [
+            make_member(community, Role.INTERCESSOR, time_zone="Europe/London") for _ in range(size)
+        ]
+        for person in people:
+            world["group"].members.add(person)
+        return [
+            ReminderDelivery.objects.create(
+                user=person, kind="daily", local_date=timezone.localdate(), due_at=timezone.now()
+            ).pk
+            for person in people
+        ]
+
+    small, large = batch_of(1), batch_of(20)
+    with CaptureQueriesContext(connection) as one:
+        send_batch(small)
+    with django_assert_max_num_queries(len(one) + 19):
+        send_batch(large)
+    assert ReminderDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 21
