@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("accounts.urls")),
     path("", include("intercession.urls")),
+    path("", include("testimonies.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

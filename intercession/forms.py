@@ -135,6 +135,9 @@ class ReminderSettingsForm(forms.Form):
     checkin_eve_enabled = forms.BooleanField(
         label=_("Remind me the day before a check-in I go to"), required=False
     )
+    testimony_enabled = forms.BooleanField(
+        label=_("Tell me when a request I prayed for is answered"), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

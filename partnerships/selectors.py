@@ -183,3 +183,17 @@ def shared_encouragements(partner: Partner, request: PrayerRequest | None = None
     if request is not None:
         logs = logs.filter(request=request)
     return list(logs.select_related("user").order_by("-prayed_at")[:limit])
+
+
+def recent_testimonies(community: Community, limit: int = 3) -> list:
+    """The latest published testimonies, drafts waiting first, for the coordinators' dashboard.
+    Testimonies belong to their own app, read here through the app registry."""
+    try:
+        testimony = apps.get_model("testimonies", "Testimony")
+    except LookupError:
+        return []
+    return list(
+        testimony.objects.filter(partner__community=community)
+        .select_related("partner", "author")
+        .order_by("status", "-published_at", "-updated_at")[:limit]
+    )

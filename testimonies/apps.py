@@ -7,3 +7,10 @@ class TestimoniesConfig(AppConfig):
 
     name = "testimonies"
     verbose_name = _("Testimonies")
+
+    def ready(self) -> None:
+        from intercession.models import ReminderKind
+        from intercession.reminders.content import register
+        from testimonies.notices import testimony_notice
+
+        register(ReminderKind.TESTIMONY, testimony_notice)

@@ -109,3 +109,22 @@ def make_group(community: Community, *, members=(), partners=(), name: str = "",
     group.members.set(members)
     group.partners.set(partners)
     return group
+
+
+def make_testimony(*requests, author=None, published: bool = False, **fields):
+    """A testimony of answered requests of one partner, written straight to the database."""
+    from django.utils import timezone
+
+    from testimonies.models import Testimony
+
+    testimony = Testimony.objects.create(
+        partner=requests[0].partner,
+        author=author,
+        title=fields.pop("title", f"Answered {next(_seq)}"),
+        story=fields.pop("story", "God answered."),
+        status="published" if published else "draft",
+        published_at=timezone.now() if published else None,
+        **fields,
+    )
+    testimony.requests.set(requests)
+    return testimony

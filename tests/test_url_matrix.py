@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from intercession.models import PrayerLog
 from intercession.reminders.tokens import prayed_token, unsubscribe_token
@@ -27,6 +28,7 @@ from tests.factories import (
     make_member,
     make_partner,
     make_request,
+    make_testimony,
     png_bytes,
 )
 
@@ -60,6 +62,9 @@ class World:
     feed: object = None
     group: object = None
     prayer: object = None
+    answered: object = None
+    testimony: object = None
+    draft: object = None
 
     @property
     def slug(self) -> str:
@@ -116,6 +121,14 @@ def checkin_kwargs(w: World) -> dict:
     return {"slug": w.slug, "pk": w.checkin.pk}
 
 
+def published_testimony_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.testimony.pk}
+
+
+def draft_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.draft.pk}
+
+
 MATRIX: dict[str, Case] = {
     "healthz": Case(dict.fromkeys(VISITORS, 200)),
     "partnerships:home": Case(
@@ -127,8 +140,8 @@ MATRIX: dict[str, Case] = {
     "partnerships:invitation": Case(
         dict.fromkeys(VISITORS, 200), kwargs=lambda w: {"token": invitation_token(w.invitation)}
     ),
-    # Intercessors are taken straight to their daily list.
-    "partnerships:community": Case({**members_only(), INTERCESSOR: 302}, kwargs=slug),
+    # Intercessors are taken to their daily list, a partner to their corner.
+    "partnerships:community": Case({**members_only(), INTERCESSOR: 302, PARTNER: 302}, kwargs=slug),
     "partnerships:community_settings": Case(coordinators_only(), kwargs=slug),
     "partnerships:members": Case(coordinators_only(), kwargs=slug),
     "partnerships:invitation_create": Case(coordinators_only(), kwargs=slug),
@@ -239,6 +252,36 @@ MATRIX: dict[str, Case] = {
             "token": unsubscribe_token(user_id=w.users[COORDINATOR].pk, kind="daily")
         },
     ),
+    # Testimonies. ``testimony`` is published for the partner visitor and the groups adopting
+    # them (not the intercessor's group), written by a coordinator; ``draft`` is not published.
+    "testimonies:testimony_list": Case(members_only(), kwargs=slug),
+    "testimonies:testimony_print": Case(members_only(), kwargs=slug),
+    "testimonies:testimony_create": Case(
+        own_partner_only(), kwargs=slug, data=lambda w: {"request": w.answered.pk}
+    ),
+    "testimonies:testimony": Case(own_partner_only(), kwargs=published_testimony_kwargs),
+    "testimonies:testimony_edit": Case(
+        {ANON: LOGIN, OUTSIDER: 404, PARTNER: 403, INTERCESSOR: 404, COORDINATOR: 200},
+        kwargs=published_testimony_kwargs,
+    ),
+    "testimonies:testimony_publish": Case(
+        {ANON: LOGIN, OUTSIDER: 404, PARTNER: 404, INTERCESSOR: 404, COORDINATOR: 302},
+        kwargs=draft_kwargs,
+        method="POST",
+    ),
+    "testimonies:testimony_unpublish": Case(
+        {ANON: LOGIN, OUTSIDER: 404, PARTNER: 403, INTERCESSOR: 404, COORDINATOR: 302},
+        kwargs=published_testimony_kwargs,
+        method="POST",
+    ),
+    "testimonies:testimony_thanks": Case(
+        own_partner_only(302), kwargs=published_testimony_kwargs, method="POST"
+    ),
+    "testimonies:corner": Case(
+        {ANON: LOGIN, OUTSIDER: 404, PARTNER: 200, INTERCESSOR: 403, COORDINATOR: 403},
+        kwargs=slug,
+    ),
+    "testimonies:notifications": Case(signed_in()),
 }
 
 # URL namespaces and packages whose views carry their own authorization.
@@ -303,6 +346,11 @@ def world(db) -> World:
     other_partner = make_partner(community)
     group = make_group(community, members=[users[INTERCESSOR]], partners=[other_partner])
     prayer = PrayerLog.objects.create(user=users[COORDINATOR], partner=other_partner)
+    answered = make_request(partner, status="answered", answered_on=timezone.localdate())
+    testimony = make_testimony(
+        answered, author=users[COORDINATOR], audience="groups", published=True
+    )
+    draft = make_testimony(answered, author=users[COORDINATOR])
     return World(
         community,
         users,
@@ -315,6 +363,9 @@ def world(db) -> World:
         feed=CalendarFeed.objects.create(user=users[COORDINATOR]),
         group=group,
         prayer=prayer,
+        answered=answered,
+        testimony=testimony,
+        draft=draft,
     )
 
 

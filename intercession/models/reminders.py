@@ -16,6 +16,7 @@ class ReminderKind(models.TextChoices):
     WEEKLY = "weekly", _("Weekly group reminder")
     CHECKIN_DIGEST = "checkin_digest", _("Check-ins due (coordinators)")
     CHECKIN_EVE = "checkin_eve", _("Check-in tomorrow")
+    TESTIMONY = "testimony", _("Answered prayer")
 
 
 class ReminderPreference(models.Model):
@@ -35,6 +36,7 @@ class ReminderPreference(models.Model):
     checkin_digest_enabled = models.BooleanField(_("check-ins due"), default=True)
     checkin_digest_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
     checkin_eve_enabled = models.BooleanField(_("the day before a check-in"), default=True)
+    testimony_enabled = models.BooleanField(_("answered prayer"), default=True)
     # Set when the mail server said the address does not exist: nothing more is sent to it
     # until the person changes their address or turns reminders on again.
     bounced_at = models.DateTimeField(null=True, blank=True)
@@ -51,6 +53,7 @@ class ReminderPreference(models.Model):
             ReminderKind.WEEKLY: self.weekly_enabled,
             ReminderKind.CHECKIN_DIGEST: self.checkin_digest_enabled,
             ReminderKind.CHECKIN_EVE: self.checkin_eve_enabled,
+            ReminderKind.TESTIMONY: self.testimony_enabled,
         }.get(kind, True)
 
 

@@ -91,13 +91,7 @@ def build_message(delivery: ReminderDelivery, batch: Batch) -> EmailMultiAlterna
     pref = getattr(user, "reminder_preference", None)
     if pref is not None and not pref.enabled(delivery.kind):
         raise NothingToSend("turned off by the recipient")
-    builder = {
-        ReminderKind.DAILY: _daily,
-        ReminderKind.WEEKLY: _weekly,
-        ReminderKind.CHECKIN_DIGEST: _checkin_digest,
-        ReminderKind.CHECKIN_EVE: _checkin_eve,
-    }[delivery.kind]
-    template, context, attachments = builder(delivery, batch)
+    template, context, attachments = BUILDERS[delivery.kind](delivery, batch)
     unsubscribe = absolute(
         reverse(
             "intercession:unsubscribe",
@@ -318,3 +312,19 @@ def _checkin_eve(delivery: ReminderDelivery, batch: Batch):
     }
     ics = checkin_calendar([checkin], for_user=delivery.user)
     return "intercession/email/checkin_eve", context, [("check-in.ics", ics, "text/calendar")]
+
+
+# What each kind of email says. Apps that send through the reminder machinery without being
+# imported by it (testimony notices) add their kind with register().
+BUILDERS = {
+    ReminderKind.DAILY: _daily,
+    ReminderKind.WEEKLY: _weekly,
+    ReminderKind.CHECKIN_DIGEST: _checkin_digest,
+    ReminderKind.CHECKIN_EVE: _checkin_eve,
+}
+
+
+def register(kind: str, builder) -> None:
+    """Let another app say what its kind of email contains: ``builder(delivery, batch)``
+    returns (template, context, attachments) or raises NothingToSend."""
+    BUILDERS[kind] = builder

@@ -17,6 +17,7 @@ KIND_FIELDS = {
     ReminderKind.WEEKLY: "weekly_enabled",
     ReminderKind.CHECKIN_DIGEST: "checkin_digest_enabled",
     ReminderKind.CHECKIN_EVE: "checkin_eve_enabled",
+    ReminderKind.TESTIMONY: "testimony_enabled",
 }
 
 
@@ -35,6 +36,7 @@ def reminders_update(
     weekly_enabled: bool,
     checkin_digest_enabled: bool,
     checkin_eve_enabled: bool,
+    testimony_enabled: bool,
 ) -> ReminderPreference:
     """Save the settings page. Saving again also clears a bounce: the person says the address
     works."""
@@ -53,6 +55,7 @@ def reminders_update(
         schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
     )
     pref.checkin_eve_enabled = checkin_eve_enabled
+    pref.testimony_enabled = testimony_enabled
     pref.bounced_at = None
     pref.bounce_reason = ""
     pref.save()

@@ -29,6 +29,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         "weekly_enabled": pref.weekly_enabled,
         "checkin_digest_enabled": pref.checkin_digest_enabled,
         "checkin_eve_enabled": pref.checkin_eve_enabled,
+        "testimony_enabled": pref.testimony_enabled,
     }
     form = ReminderSettingsForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():

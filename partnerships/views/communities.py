@@ -72,6 +72,8 @@ def community_home(request: HttpRequest, slug: str) -> HttpResponse:
     if membership.is_intercessor:
         return redirect("intercession:today", slug=slug)
     community = membership.community
+    if membership.is_partner and community.partners.filter(user=request.user).exists():
+        return redirect("testimonies:corner", slug=slug)
     context = {"membership": membership, "community": community}
     if membership.is_coordinator:
         counts = community.memberships.aggregate(

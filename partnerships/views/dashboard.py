@@ -13,6 +13,7 @@ from partnerships.selectors import (
     checkin_state,
     partners_with_health,
     prayer_activity,
+    recent_testimonies,
 )
 
 STATE_ORDER = {"overdue": 0, "due": 1, "ok": 2, "scheduled": 3, "inactive": 4}
@@ -58,6 +59,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "chart": _chart(months, peak),
+            "testimonies": recent_testimonies(community),
         },
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -77,6 +78,10 @@ class Command(BaseCommand):
             )
             partners = seed_partners(main, users[PEOPLE[0][0]], users)
             seed_intercession(main, users, partners)
+            if apps.is_installed("testimonies"):
+                from testimonies.demo import seed_testimonies
+
+                seed_testimonies(main, users, partners)
         self._print_sign_in()
 
     def _person(self, email: str, name: str, time_zone: str) -> User:

@@ -1,0 +1,39 @@
+"""The “your prayer was answered” email, sent through the reminder machinery as its own kind:
+its own unsubscribe, one delivery per person per testimony. A sensitive partner appears by
+alias only, with neither the title nor the story: just a link to the signed-in page."""
+
+from __future__ import annotations
+
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+
+from intercession.models import ReminderDelivery
+from intercession.reminders.content import Batch, NothingToSend, absolute, topic_id
+from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus
+
+
+def testimony_notice(delivery: ReminderDelivery, batch: Batch):
+    testimony = (
+        Testimony.objects.select_related("partner__community")
+        .filter(pk=topic_id(delivery), status=TestimonyStatus.PUBLISHED)
+        .first()
+    )
+    if testimony is None:
+        raise NothingToSend("the testimony was unpublished or removed")
+    notice = TestimonyNotice.objects.filter(testimony=testimony, user=delivery.user).first()
+    if notice is None:
+        raise NothingToSend("no notice for this person")
+    partner = testimony.partner
+    context = {
+        "name": partner.public_name,
+        "sensitive": partner.sensitive,
+        "title": "" if partner.sensitive else testimony.title,
+        "excerpt": "" if partner.sensitive else truncatechars(testimony.story, 400),
+        "scripture": "" if partner.sensitive else testimony.scripture,
+        "times": notice.times_prayed,
+        "community": partner.community,
+        "testimony_url": absolute(
+            reverse("testimonies:testimony", args=[partner.community.slug, testimony.pk])
+        ),
+    }
+    return "testimonies/email/notice", context, []

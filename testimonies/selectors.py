@@ -1,0 +1,144 @@
+"""Reads for the testimonies pages and the partner's corner, each a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from intercession.models import IntercessorGroup, PrayerLog
+from partnerships.models import CheckIn, Membership, Partner, PrayerRequest, RequestStatus
+from partnerships.selectors import shared_encouragements
+from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus, Thanks
+
+
+def with_reading_details(testimonies: QuerySet[Testimony], membership: Membership):
+    """What a testimony card shows: partner, author, the thanks count, whether this person
+    gave thanks, and only the answered requests this person may see."""
+    return (
+        testimonies.select_related("partner", "author")
+        .annotate(
+            thanks_count=Count("thanks", distinct=True),
+            thanked=Exists(
+                Thanks.objects.filter(testimony=OuterRef("pk"), user=membership.user_id)
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "requests",
+                queryset=PrayerRequest.objects.visible_to(membership).order_by("answered_on"),
+                to_attr="visible_requests",
+            )
+        )
+    )
+
+
+def published_for(membership: Membership, *, partner_id=None, kind: str = ""):
+    testimonies = Testimony.objects.visible_to(membership).published()
+    if partner_id:
+        testimonies = testimonies.filter(partner_id=partner_id)
+    if kind:
+        testimonies = testimonies.filter(partner__kind=kind)
+    return with_reading_details(testimonies, membership).order_by("-published_at", "-pk")
+
+
+def drafts_for(membership: Membership):
+    """Drafts and unpublished testimonies: the coordinators', and each author's own."""
+    drafts = Testimony.objects.visible_to(membership).filter(status=TestimonyStatus.DRAFT)
+    if not membership.is_coordinator:
+        drafts = drafts.filter(author_id=membership.user_id)
+    return drafts.select_related("partner", "author").order_by("-updated_at")
+
+
+def filter_partners(membership: Membership) -> list[Partner]:
+    """Partners that published testimonies visible to this member are about, for the filter."""
+    ids = Testimony.objects.visible_to(membership).published().values("partner_id")
+    return list(Partner.objects.filter(pk__in=ids).order_by("name"))
+
+
+def unread_count(user) -> int:
+    return (
+        TestimonyNotice.objects.filter(
+            user=user, read_at__isnull=True, testimony__status=TestimonyStatus.PUBLISHED
+        )
+        .filter(testimony__partner__community__memberships__user=user)
+        .count()
+    )
+
+
+def notices_for(user) -> QuerySet[TestimonyNotice]:
+    """A person's notices of published testimonies in communities they still belong to."""
+    return (
+        TestimonyNotice.objects.filter(
+            user=user,
+            testimony__status=TestimonyStatus.PUBLISHED,
+            testimony__partner__community__memberships__user=user,
+        )
+        .select_related("testimony__partner__community")
+        .order_by("-created_at")
+    )
+
+
+def answered_requests_for(membership: Membership, partner: Partner):
+    return (
+        PrayerRequest.objects.visible_to(membership)
+        .filter(partner=partner, status=RequestStatus.ANSWERED)
+        .order_by("-answered_on", "-pk")
+    )
+
+
+@dataclass
+class Corner:
+    partner: Partner
+    next_checkin: CheckIn | None
+    groups: list[IntercessorGroup]
+    prayers_this_month: int
+    people_this_month: int
+    encouragements: list
+    active_requests: list[PrayerRequest] = field(default_factory=list)
+    answered_requests: list[PrayerRequest] = field(default_factory=list)
+    testimonies: list[Testimony] = field(default_factory=list)
+
+
+def month_start(zone: ZoneInfo) -> datetime:
+    today = timezone.localdate(timezone=zone)
+    return datetime(today.year, today.month, 1, tzinfo=zone)
+
+
+def corner(membership: Membership, partner: Partner) -> Corner:
+    """The partner's own page: who prays, how often, what they shared, what God answered."""
+    now = timezone.now()
+    zone = ZoneInfo(partner.time_zone)
+    this_month = PrayerLog.objects.filter(partner=partner, prayed_at__gte=month_start(zone))
+    totals = this_month.aggregate(prayers=Count("pk"), people=Count("user", distinct=True))
+    requests = list(
+        PrayerRequest.objects.filter(partner=partner)
+        .exclude(status=RequestStatus.CLOSED)
+        .annotate(
+            times=Count("prayer_logs", distinct=True),
+            has_testimony=Exists(
+                Testimony.objects.filter(requests=OuterRef("pk"), status=TestimonyStatus.PUBLISHED)
+            ),
+        )
+        .order_by("-urgent", "-created_at")
+    )
+    return Corner(
+        partner=partner,
+        next_checkin=CheckIn.objects.filter(partner=partner, status="scheduled", starts_at__gte=now)
+        .order_by("starts_at")
+        .first(),
+        groups=list(
+            IntercessorGroup.objects.filter(partners=partner, paused=False)
+            .prefetch_related("members")
+            .order_by("name")
+        ),
+        prayers_this_month=totals["prayers"],
+        people_this_month=totals["people"],
+        encouragements=shared_encouragements(partner, limit=10),
+        active_requests=[r for r in requests if r.status == RequestStatus.ACTIVE],
+        answered_requests=[r for r in requests if r.status == RequestStatus.ANSWERED][:10],
+        testimonies=list(published_for(membership)[:10]),
+    )

@@ -1,0 +1,206 @@
+"""Writing, publishing and answering testimonies. Each function holds its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from intercession.models import PrayerLog, ReminderDelivery, ReminderKind, ReminderPreference
+from intercession.tasks import enqueue_deliveries
+from partnerships.models import Partner, PrayerRequest, RequestStatus
+from testimonies.models import Audience, Testimony, TestimonyNotice, TestimonyStatus, Thanks
+
+SCRIPTURE_MAX = Testimony._meta.get_field("scripture").max_length
+
+
+def _cleaned(
+    *,
+    partner: Partner,
+    title: str,
+    story: str,
+    scripture: str,
+    audience: str,
+    requests: Iterable[PrayerRequest],
+) -> dict:
+    errors: dict[str, str] = {}
+    title, story, scripture = title.strip(), story.strip(), scripture.strip()
+    if not title:
+        errors["title"] = _("Give the testimony a title.")
+    if not story:
+        errors["story"] = _("Tell the story: what did God do?")
+    if len(scripture) > SCRIPTURE_MAX:
+        errors["scripture"] = _(
+            "Keep the scripture reference to %(max)d characters, such as “Psalm 126:3”."
+        ) % {"max": SCRIPTURE_MAX}
+    if audience not in Audience.values:
+        errors["audience"] = _("Choose who may read it.")
+    requests = list(requests)
+    if not requests:
+        errors["requests"] = _("Choose the answered request this testimony tells of.")
+    elif any(r.partner_id != partner.pk or r.status != RequestStatus.ANSWERED for r in requests):
+        errors["requests"] = _("A testimony tells of answered requests of its own partner only.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "story": story,
+        "scripture": scripture,
+        "audience": audience,
+        "requests": requests,
+    }
+
+
+@transaction.atomic
+def testimony_create(
+    *,
+    partner: Partner,
+    author: User,
+    title: str,
+    story: str,
+    scripture: str = "",
+    audience: str = Audience.COMMUNITY,
+    requests: Iterable[PrayerRequest],
+) -> Testimony:
+    """A draft: nobody but its author and the coordinators sees it until it is published."""
+    data = _cleaned(
+        partner=partner,
+        title=title,
+        story=story,
+        scripture=scripture,
+        audience=audience,
+        requests=requests,
+    )
+    answered = data.pop("requests")
+    testimony = Testimony.objects.create(partner=partner, author=author, **data)
+    testimony.requests.set(answered)
+    return testimony
+
+
+@transaction.atomic
+def testimony_edit(
+    *,
+    testimony: Testimony,
+    title: str,
+    story: str,
+    scripture: str = "",
+    audience: str,
+    requests: Iterable[PrayerRequest],
+) -> Testimony:
+    testimony = Testimony.objects.select_for_update().select_related("partner").get(pk=testimony.pk)
+    data = _cleaned(
+        partner=testimony.partner,
+        title=title,
+        story=story,
+        scripture=scripture,
+        audience=audience,
+        requests=requests,
+    )
+    testimony.requests.set(data.pop("requests"))
+    for field, value in data.items():
+        setattr(testimony, field, value)
+    testimony.updated_at = timezone.now()
+    testimony.save()
+    if testimony.is_published:
+        # Newly added requests bring their own people who prayed.
+        _notify_those_who_prayed(testimony)
+    return testimony
+
+
+@transaction.atomic
+def testimony_publish(*, testimony: Testimony) -> int:
+    """Publish, and tell everyone who prayed for its requests who has not been told yet.
+    Returns how many people were told now."""
+    testimony = Testimony.objects.select_for_update().select_related("partner").get(pk=testimony.pk)
+    if testimony.is_published:
+        raise ValidationError(_("This testimony is already published."))
+    testimony.status = TestimonyStatus.PUBLISHED
+    testimony.published_at = testimony.published_at or timezone.now()
+    testimony.updated_at = timezone.now()
+    testimony.save(update_fields=["status", "published_at", "updated_at"])
+    return _notify_those_who_prayed(testimony)
+
+
+@transaction.atomic
+def testimony_unpublish(*, testimony: Testimony) -> Testimony:
+    """Back to a draft. Those already told are not told again if it is published again."""
+    testimony = Testimony.objects.select_for_update().get(pk=testimony.pk)
+    if not testimony.is_published:
+        raise ValidationError(_("This testimony is not published."))
+    testimony.status = TestimonyStatus.DRAFT
+    testimony.updated_at = timezone.now()
+    testimony.save(update_fields=["status", "updated_at"])
+    return testimony
+
+
+def _notify_those_who_prayed(testimony: Testimony) -> int:
+    """One notice per person, ever (unique constraint), and with it one email. Only people
+    still in the community hear; the author wrote it and needs no notice."""
+    carried = dict(
+        PrayerLog.objects.filter(
+            request__in=testimony.requests.all(),
+            user__is_active=True,
+            user__memberships__community_id=testimony.partner.community_id,
+        )
+        .exclude(user_id=testimony.author_id)
+        .exclude(user__testimony_notices__testimony=testimony)
+        .values_list("user_id")
+        .annotate(times=Count("pk"))
+    )
+    if not carried:
+        return 0
+    TestimonyNotice.objects.bulk_create(
+        [
+            TestimonyNotice(testimony=testimony, user_id=user_id, times_prayed=times)
+            for user_id, times in carried.items()
+        ]
+    )
+    muted = set(
+        ReminderPreference.objects.filter(user_id__in=carried)
+        .exclude(testimony_enabled=True, bounced_at__isnull=True)
+        .values_list("user_id", flat=True)
+    )
+    now = timezone.now()
+    deliveries = ReminderDelivery.objects.bulk_create(
+        [
+            ReminderDelivery(
+                user_id=user_id,
+                kind=ReminderKind.TESTIMONY,
+                topic=f"testimony:{testimony.pk}",
+                local_date=timezone.localdate(now, ZoneInfo(time_zone)),
+                due_at=now,
+            )
+            for user_id, time_zone in User.objects.filter(pk__in=carried).values_list(
+                "pk", "time_zone"
+            )
+            if user_id not in muted
+        ]
+    )
+    ids = [d.pk for d in deliveries]
+    transaction.on_commit(lambda: enqueue_deliveries(ids))
+    return len(carried)
+
+
+def thanks_give(*, testimony: Testimony, user: User) -> bool:
+    """Give thanks once. Returns False when this person already had."""
+    if not testimony.is_published:
+        raise ValidationError(_("Thanks can be given once the testimony is published."))
+    try:
+        with transaction.atomic():
+            Thanks.objects.create(testimony=testimony, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
+def notices_mark_read(*, user: User, testimony: Testimony | None = None) -> int:
+    notices = TestimonyNotice.objects.filter(user=user, read_at__isnull=True)
+    if testimony is not None:
+        notices = notices.filter(testimony=testimony)
+    return notices.update(read_at=timezone.now())

@@ -1,0 +1,268 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import truncatechars
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from partnerships.access import get_membership, get_partner_for
+from partnerships.models import PartnerKind, PrayerRequest, Role
+from partnerships.views.common import act_and_tell, add_errors
+from testimonies import selectors, services
+from testimonies.access import can_change, get_testimony_for, get_testimony_for_change
+from testimonies.forms import TestimonyForm
+from testimonies.models import Audience
+
+PAGE_SIZE = 20
+
+
+def _filters(request: HttpRequest) -> dict:
+    partner = request.GET.get("partner", "")
+    kind = request.GET.get("kind", "")
+    return {
+        "partner_id": int(partner) if partner.isdigit() else None,
+        "kind": kind if kind in PartnerKind.values else "",
+    }
+
+
+@login_required
+@require_safe
+def testimony_list(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_membership(request, slug)
+    filters = _filters(request)
+    page = Paginator(selectors.published_for(membership, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "testimonies/testimony_list.html",
+        {
+            "membership": membership,
+            "community": membership.community,
+            "page": page,
+            "drafts": list(selectors.drafts_for(membership)[:20]),
+            "partners": selectors.filter_partners(membership),
+            "kinds": PartnerKind.choices,
+            "filters": filters,
+        },
+    )
+
+
+@login_required
+@require_safe
+def testimony_print(request: HttpRequest, slug: str) -> HttpResponse:
+    """Large type, no navigation, for reading aloud or printing at a gathering."""
+    membership = get_membership(request, slug)
+    testimonies = selectors.published_for(membership, **_filters(request))[:50]
+    return render(
+        request,
+        "testimonies/testimony_print.html",
+        {"membership": membership, "community": membership.community, "testimonies": testimonies},
+    )
+
+
+@login_required
+@require_safe
+def testimony_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    testimony = get_testimony_for(membership, pk)
+    testimony = selectors.with_reading_details(
+        type(testimony).objects.filter(pk=testimony.pk), membership
+    ).get()
+    services.notices_mark_read(user=request.user, testimony=testimony)
+    return render(
+        request,
+        "testimonies/testimony_detail.html",
+        {
+            "membership": membership,
+            "community": membership.community,
+            "testimony": testimony,
+            "can_change": can_change(membership, testimony),
+        },
+    )
+
+
+def _form_page(request, membership, partner, form, testimony=None):
+    return render(
+        request,
+        "testimonies/testimony_form.html",
+        {
+            "membership": membership,
+            "community": membership.community,
+            "partner": partner,
+            "form": form,
+            "testimony": testimony,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def testimony_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Opened from an answered request (``?request=``) or a partner (``?partner=``); without
+    either, it asks which answer the testimony is about."""
+    membership = get_membership(request, slug)
+    source = request.GET.get("request", "")
+    partner_pk = request.GET.get("partner", "")
+    answered_request = None
+    if source.isdigit():
+        answered_request = get_object_or_404(
+            PrayerRequest.objects.visible_to(membership).select_related("partner"),
+            pk=int(source),
+        )
+        partner = answered_request.partner
+    elif partner_pk.isdigit():
+        partner = get_partner_for(membership, int(partner_pk))
+    else:
+        return render(
+            request,
+            "testimonies/testimony_choose.html",
+            {
+                "membership": membership,
+                "community": membership.community,
+                "answered": PrayerRequest.objects.visible_to(membership)
+                .filter(status="answered")
+                .select_related("partner")
+                .order_by("-answered_on")[:50],
+            },
+        )
+    answered = selectors.answered_requests_for(membership, partner)
+    initial = {"audience": Audience.PARTNER_AND_GROUPS if partner.sensitive else Audience.COMMUNITY}
+    if answered_request is not None:
+        initial.update(
+            requests=[answered_request.pk],
+            title=_("Answered: %(request)s")
+            % {"request": truncatechars(answered_request.text, 80)},
+            story=answered_request.answer_note,
+        )
+    form = TestimonyForm(request.POST or None, initial=initial, answered=answered)
+    if request.method == "POST" and form.is_valid():
+        try:
+            testimony = services.testimony_create(
+                partner=partner, author=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Saved as a draft. Read it through, then publish it when it is ready.")
+            )
+            return redirect("testimonies:testimony", slug=slug, pk=testimony.pk)
+    return _form_page(request, membership, partner, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def testimony_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    testimony = get_testimony_for_change(membership, pk)
+    form = TestimonyForm(
+        request.POST or None,
+        initial={
+            "requests": list(testimony.requests.values_list("pk", flat=True)),
+            "title": testimony.title,
+            "story": testimony.story,
+            "scripture": testimony.scripture,
+            "audience": testimony.audience,
+        },
+        answered=selectors.answered_requests_for(membership, testimony.partner),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.testimony_edit(testimony=testimony, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Testimony saved."))
+            return redirect("testimonies:testimony", slug=slug, pk=pk)
+    return _form_page(request, membership, testimony.partner, form, testimony)
+
+
+@login_required
+@require_POST
+def testimony_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    testimony = get_testimony_for_change(membership, pk)
+    told = []
+    act_and_tell(
+        request,
+        lambda: told.append(services.testimony_publish(testimony=testimony)),
+        lambda: (
+            _("Published. %(count)d people who prayed for it are being told.") % {"count": told[0]}
+            if told[0]
+            else _("Published.")
+        ),
+    )
+    return redirect("testimonies:testimony", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def testimony_unpublish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    testimony = get_testimony_for_change(membership, pk)
+    act_and_tell(
+        request,
+        lambda: services.testimony_unpublish(testimony=testimony),
+        lambda: _("Unpublished: it is a draft again."),
+    )
+    return redirect("testimonies:testimony", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def testimony_thanks(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = get_membership(request, slug)
+    testimony = get_testimony_for(membership, pk)
+    try:
+        first_time = services.thanks_give(testimony=testimony, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("testimonies:testimony", slug=slug, pk=pk)
+    if request.htmx:
+        testimony = selectors.with_reading_details(
+            type(testimony).objects.filter(pk=testimony.pk), membership
+        ).get()
+        return render(
+            request,
+            "testimonies/testimony_detail.html#thanks",
+            {"testimony": testimony, "community": membership.community},
+        )
+    if first_time:
+        messages.success(request, _("Thank you. Your thanks is counted."))
+    else:
+        messages.info(request, _("You have already given thanks for this one."))
+    return redirect("testimonies:testimony", slug=slug, pk=pk)
+
+
+@login_required
+@require_safe
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The person's notices, newest first. Opening the list marks them read."""
+    page = Paginator(selectors.notices_for(request.user), 30).get_page(request.GET.get("page"))
+    response = render(request, "testimonies/notifications.html", {"page": page})
+    services.notices_mark_read(user=request.user)
+    return response
+
+
+@login_required
+@require_safe
+def corner(request: HttpRequest, slug: str) -> HttpResponse:
+    """The partner's own page."""
+    membership = get_membership(request, slug, roles=[Role.PARTNER])
+    partner = membership.community.partners.filter(user=request.user).order_by("pk").first()
+    if partner is None:
+        # Not linked to a partner profile yet: the community's home page says so.
+        return redirect("partnerships:community", slug=slug)
+    return render(
+        request,
+        "testimonies/corner.html",
+        {
+            "membership": membership,
+            "community": membership.community,
+            "corner": selectors.corner(membership, partner),
+        },
+    )
