@@ -189,7 +189,7 @@ def _notify_those_who_prayed(testimony: Testimony) -> int:
 
 def thanks_give(*, testimony: Testimony, user: User) -> bool:
     """Give thanks once. Returns False when this person already had."""
-    if not testimony.is_published:
+    if not Testimony.objects.published().filter(pk=testimony.pk).exists():
         raise ValidationError(_("Thanks can be given once the testimony is published."))
     try:
         with transaction.atomic():

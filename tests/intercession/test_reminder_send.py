@@ -18,6 +18,7 @@ from intercession.reminders.send import send_batch
 from intercession.reminders.sweep import stuck_deliveries
 from intercession.reminders.tokens import prayed_token
 from partnerships.models import Child, Role
+from testimonies.services import testimony_create, testimony_publish
 from tests.conftest import client_for
 from tests.factories import make_checkin, make_group, make_member, make_partner, make_request
 from tests.intercession.reminder_helpers import ScriptedBackend, hard_bounce, transient
@@ -261,7 +262,9 @@ def test_sweeper_finds_deliveries_a_dead_worker_left(world):
     assert delivery.status == DeliveryStatus.SENT and len(mail.outbox) == 1
 
 
-def test_canaries_of_a_sensitive_partner_never_leave(community, world):
+def test_canaries_of_a_sensitive_partner_never_leave(
+    community, world, django_capture_on_commit_callbacks
+):
     from partnerships.models import RequestUpdate
 
     secret = make_partner(
@@ -296,7 +299,22 @@ def test_canaries_of_a_sensitive_partner_never_leave(community, world):
     deliver(world["intercessor"], "weekly", topic=f"group:{world['group'].pk}")
     deliver(world["coordinator"], "checkin_digest")
     deliver(world["coordinator"], "checkin_eve", topic=f"checkin:{checkin.pk}")
-    assert len(mail.outbox) == 4
+    # The fifth kind: the notice that a request the intercessor carried was answered, with a
+    # testimony whose title and story speak of the partner by name (the page may; mail not).
+    PrayerLog.objects.create(user=world["intercessor"], partner=secret, request=answered)
+    testimony = testimony_create(
+        partner=secret,
+        author=world["coordinator"],
+        title="CANARY-NAME in CANARY-LOCATION",
+        story="CANARY-REQUEST answered for CANARY-FAMILY spouse",
+        scripture="Psalm 126:3",
+        audience="groups",
+        requests=[answered],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        testimony_publish(testimony=testimony)
+    assert len(mail.outbox) == 5
+    assert mail.outbox[-1].extra_headers["X-Epaphras-Kind"] == "testimony"
     for message in mail.outbox:
         raw = message.message().as_bytes()
         parsed = email.message_from_bytes(raw)
