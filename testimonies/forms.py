@@ -31,7 +31,7 @@ class TestimonyForm(forms.Form):
         error_messages={"required": _("Tell the story: what did God do?")},
     )
     scripture = forms.CharField(
-        label=_("Scripture (optional)"),
+        label=_("Scripture"),
         required=False,
         max_length=SCRIPTURE_MAX,
         help_text=_("For example “Psalm 126:3”."),

@@ -68,7 +68,9 @@ def test_answered_prayer_reaches_everyone_who_prayed(new_page, screenshot):
     expect(page.get_by_text("Marked answered. Thank God together!")).to_be_visible()
     page.get_by_role("link", name="Share a testimony").click()
     expect(page.get_by_label("Title")).to_have_value("Answered: A hall for our Sunday gatherings")
-    expect(page.get_by_label("What God did")).to_have_value("The school lent us its hall for Sundays.")
+    expect(page.get_by_label("What God did")).to_have_value(
+        "The school lent us its hall for Sundays."
+    )
     page.get_by_label("Title").fill("A hall at last")
     page.get_by_label("What God did").fill(
         "For a year we met in our kitchen. In March the school next door offered its hall, "
@@ -78,12 +80,23 @@ def test_answered_prayer_reaches_everyone_who_prayed(new_page, screenshot):
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Saved as a draft.")).to_be_visible()
     page.get_by_role("button", name="Publish and tell those who prayed").click()
-    expect(page.get_by_text("Published. 2 people who prayed for it are being told.")).to_be_visible()
+    expect(
+        page.get_by_text("Published. 2 people who prayed for it are being told.")
+    ).to_be_visible()
 
     testimony = Testimony.objects.get()
     assert testimony.is_published and testimony.author == user
-    told = sorted(m.to[0] for m in mail.outbox if m.extra_headers.get("X-Epaphras-Kind") == "testimony")
+    told = sorted(
+        m.to[0] for m in mail.outbox if m.extra_headers.get("X-Epaphras-Kind") == "testimony"
+    )
     assert told == sorted([daniel.email, ruth.email])
+    # The email, as a phone's mail app would show it.
+    (notice_mail,) = [m for m in mail.outbox if m.to == [daniel.email]]
+    inbox = new_page()
+    inbox.set_content(notice_mail.alternatives[0][0])
+    expect(inbox.get_by_text("you carried 12 times was answered")).to_be_visible()
+    expect(inbox.get_by_role("link", name="Read it and give thanks")).to_be_visible()
+    screenshot(inbox, "email-testimony-phone")
 
     # Daniel sees that the request he carried 12 times was answered, and gives thanks.
     intercessor = new_page()
