@@ -37,6 +37,8 @@ def request_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("Request added."))
+            if membership.is_partner:
+                return redirect("partnerships:community", slug=slug)  # their corner
             return redirect("partnerships:partner", slug=slug, pk=partner.pk)
     return render(
         request,

@@ -13,8 +13,14 @@ from partnerships.models import Role
 from testimonies.models import Testimony
 from tests.browser.conftest import DESKTOP
 from tests.browser.test_invitation_journey import sign_in
-from tests.factories import make_checkin, make_community, make_group, make_member, make_partner
-from tests.factories import make_request
+from tests.factories import (
+    make_checkin,
+    make_community,
+    make_group,
+    make_member,
+    make_partner,
+    make_request,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -128,7 +128,7 @@ def test_partner_adds_and_answers_their_own_requests_only(community, partner):
     other = make_partner(community)
     theirs = make_request(other, text="Not yours")
     client = client_for(user)
-    client.post(
+    response = client.post(
         url("request_create", community, partner),
         {
             "text": "Pray for Anna's health",
@@ -137,6 +137,7 @@ def test_partner_adds_and_answers_their_own_requests_only(community, partner):
             "review_on": "",
         },
     )
+    assert response.url == f"/c/{community.slug}/"  # back to their corner
     mine = PrayerRequest.objects.get(text="Pray for Anna's health")
     assert mine.created_by == user
     assert (

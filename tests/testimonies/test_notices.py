@@ -87,3 +87,14 @@ def test_settings_page_turns_these_emails_off(intercessor):
     )
     assert response.status_code == 302
     assert not ReminderPreference.objects.get(user=intercessor).testimony_enabled
+
+
+def test_send_test_reminder_sends_the_latest_notice_again(published, intercessor, partner):
+    from django.core.management import CommandError, call_command
+
+    mail.outbox.clear()
+    call_command("send_test_reminder", email=intercessor.email, kind="testimony", stdout=None)
+    (message,) = mail.outbox
+    assert message.subject == "Answered: a request for Tomasz Nowak you carried 12 times"
+    with pytest.raises(CommandError, match="has not been told of a testimony yet"):
+        call_command("send_test_reminder", email=partner.email, kind="testimony")

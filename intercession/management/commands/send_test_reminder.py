@@ -62,4 +62,10 @@ class Command(BaseCommand):
             if checkin is None:
                 raise CommandError(f"{user.email} goes to no upcoming check-in.")
             return f"checkin:{checkin.pk}"
+        if kind == ReminderKind.TESTIMONY:
+            # Notices belong to the testimonies app; they are reached by their relation name.
+            notice = user.testimony_notices.order_by("-created_at").first()
+            if notice is None:
+                raise CommandError(f"{user.email} has not been told of a testimony yet.")
+            return f"testimony:{notice.testimony_id}"
         return ""
