@@ -114,6 +114,18 @@ class Testimony(models.Model):
             return self.partner.alias
         return self.partner.name
 
+    def author_label(self) -> str:
+        """Who shared it. When the partner wrote it themself they are named as on the rest of
+        the page: their account's name would undo the alias."""
+        if self.author is None:
+            return ""
+        if self.author_id == self.partner.user_id:
+            return self.partner_label()
+        return self.author.display_name
+
+    def is_about(self, user) -> bool:
+        return self.partner.user_id is not None and self.partner.user_id == user.pk
+
 
 class TestimonyNotice(models.Model):
     """“A request you carried was answered”: one per person per testimony, ever. The unique

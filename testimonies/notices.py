@@ -24,7 +24,11 @@ def testimony_notice(delivery: ReminderDelivery, batch: Batch):
     if notice is None:
         raise NothingToSend("no notice for this person")
     partner = testimony.partner
+    about_you = testimony.is_about(delivery.user)
     context = {
+        "about_you": about_you,
+        # For the partner: how many of those who prayed hear of it with them.
+        "told": testimony.notices.exclude(user=delivery.user).count() if about_you else 0,
         "name": partner.public_name,
         "sensitive": partner.sensitive,
         "title": "" if partner.sensitive else testimony.title,

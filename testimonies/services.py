@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from intercession.models import PrayerLog, ReminderDelivery, ReminderKind, ReminderPreference
+from intercession.models import (
+    DeliveryStatus,
+    PrayerLog,
+    ReminderDelivery,
+    ReminderKind,
+    ReminderPreference,
+)
 from intercession.tasks import enqueue_deliveries
 from partnerships.models import Partner, PrayerRequest, RequestStatus
 from testimonies.models import Audience, Testimony, TestimonyNotice, TestimonyStatus, Thanks
@@ -124,6 +130,20 @@ def testimony_publish(*, testimony: Testimony) -> int:
     testimony.published_at = testimony.published_at or timezone.now()
     testimony.updated_at = timezone.now()
     testimony.save(update_fields=["status", "published_at", "updated_at"])
+    # Emails skipped because it was unpublished before they went are sent now: until then
+    # nobody got them, so this is still the first time.
+    skipped = list(
+        ReminderDelivery.objects.filter(
+            kind=ReminderKind.TESTIMONY,
+            topic=f"testimony:{testimony.pk}",
+            status=DeliveryStatus.SKIPPED,
+        ).values_list("pk", flat=True)
+    )
+    if skipped:
+        ReminderDelivery.objects.filter(pk__in=skipped).update(
+            status=DeliveryStatus.PENDING, last_error=""
+        )
+        transaction.on_commit(lambda: enqueue_deliveries(skipped))
     return _notify_those_who_prayed(testimony)
 
 
@@ -140,8 +160,9 @@ def testimony_unpublish(*, testimony: Testimony) -> Testimony:
 
 
 def _notify_those_who_prayed(testimony: Testimony) -> int:
-    """One notice per person, ever (unique constraint), and with it one email. Only people
-    still in the community hear; the author wrote it and needs no notice."""
+    """One notice per person, ever (unique constraint), and with it one email: to everyone
+    still in the community who prayed for its requests, and to the partner. The author wrote
+    it and needs no notice. Returns how many of those who prayed were told now."""
     carried = dict(
         PrayerLog.objects.filter(
             request__in=testimony.requests.all(),
@@ -153,6 +174,16 @@ def _notify_those_who_prayed(testimony: Testimony) -> int:
         .values_list("user_id")
         .annotate(times=Count("pk"))
     )
+    told_of_prayers = len(carried)
+    partner_user = testimony.partner.user_id
+    if (
+        partner_user is not None
+        and partner_user != testimony.author_id
+        and partner_user not in carried
+        and not TestimonyNotice.objects.filter(testimony=testimony, user_id=partner_user).exists()
+        and testimony.partner.community.memberships.filter(user_id=partner_user).exists()
+    ):
+        carried[partner_user] = 0
     if not carried:
         return 0
     TestimonyNotice.objects.bulk_create(
@@ -184,13 +215,15 @@ def _notify_those_who_prayed(testimony: Testimony) -> int:
     )
     ids = [d.pk for d in deliveries]
     transaction.on_commit(lambda: enqueue_deliveries(ids))
-    return len(carried)
+    return told_of_prayers
 
 
 def thanks_give(*, testimony: Testimony, user: User) -> bool:
     """Give thanks once. Returns False when this person already had."""
     if not Testimony.objects.published().filter(pk=testimony.pk).exists():
         raise ValidationError(_("Thanks can be given once the testimony is published."))
+    if testimony.author_id == user.pk:
+        raise ValidationError(_("This is your own testimony: the thanks are for others to give."))
     try:
         with transaction.atomic():
             Thanks.objects.create(testimony=testimony, user=user)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partnerships.access import get_membership, get_partner_for
-from partnerships.models import PartnerKind, PrayerRequest, Role
+from partnerships.models import PartnerKind, PrayerRequest, Role, Visibility
 from partnerships.views.common import act_and_tell, add_errors
 from testimonies import selectors, services
 from testimonies.access import can_change, get_testimony_for, get_testimony_for_change
@@ -19,11 +19,17 @@ from testimonies.models import Audience
 PAGE_SIZE = 20
 
 
+def _id(value: str) -> int | None:
+    """A database id from a query string, or None for anything else (“²”, “-1”, 10**30)."""
+    if value.isascii() and value.isdigit() and 0 < len(value) < 10:
+        return int(value)
+    return None
+
+
 def _filters(request: HttpRequest) -> dict:
-    partner = request.GET.get("partner", "")
     kind = request.GET.get("kind", "")
     return {
-        "partner_id": int(partner) if partner.isdigit() else None,
+        "partner_id": _id(request.GET.get("partner", "")),
         "kind": kind if kind in PartnerKind.values else "",
     }
 
@@ -54,9 +60,13 @@ def testimony_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def testimony_print(request: HttpRequest, slug: str) -> HttpResponse:
-    """Large type, no navigation, for reading aloud or printing at a gathering."""
+    """Large type, no navigation, for reading aloud or printing at a gathering. Paper leaves
+    the app, so only what the whole community may read goes on it, sensitive partners by
+    alias, and no request text."""
     membership = get_membership(request, slug)
-    testimonies = selectors.published_for(membership, **_filters(request))[:50]
+    testimonies = selectors.published_for(membership, **_filters(request)).filter(
+        audience=Audience.COMMUNITY
+    )[:50]
     return render(
         request,
         "testimonies/testimony_print.html",
@@ -105,17 +115,18 @@ def testimony_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Opened from an answered request (``?request=``) or a partner (``?partner=``); without
     either, it asks which answer the testimony is about."""
     membership = get_membership(request, slug)
-    source = request.GET.get("request", "")
-    partner_pk = request.GET.get("partner", "")
+    source = _id(request.GET.get("request", ""))
+    partner_pk = _id(request.GET.get("partner", ""))
     answered_request = None
-    if source.isdigit():
+    if source is not None:
         answered_request = get_object_or_404(
-            PrayerRequest.objects.visible_to(membership).select_related("partner"),
-            pk=int(source),
+            PrayerRequest.objects.visible_to(membership).select_related("partner"), pk=source
         )
-        partner = answered_request.partner
-    elif partner_pk.isdigit():
-        partner = get_partner_for(membership, int(partner_pk))
+        # Intercessors write about the partners their groups adopted, not every partner
+        # whose requests reach the whole community.
+        partner = get_partner_for(membership, answered_request.partner_id)
+    elif partner_pk is not None:
+        partner = get_partner_for(membership, partner_pk)
     else:
         return render(
             request,
@@ -132,12 +143,16 @@ def testimony_create(request: HttpRequest, slug: str) -> HttpResponse:
     answered = selectors.answered_requests_for(membership, partner)
     initial = {"audience": Audience.PARTNER_AND_GROUPS if partner.sensitive else Audience.COMMUNITY}
     if answered_request is not None:
-        initial.update(
-            requests=[answered_request.pk],
-            title=_("Answered: %(request)s")
-            % {"request": truncatechars(answered_request.text, 80)},
-            story=answered_request.answer_note,
-        )
+        initial["requests"] = [answered_request.pk]
+        if answered_request.visibility != Visibility.COMMUNITY:
+            # What the request said was for fewer people than the whole community.
+            initial["audience"] = Audience.PARTNER_AND_GROUPS
+        if answered_request.visibility != Visibility.COORDINATORS:
+            initial.update(
+                title=_("Answered: %(request)s")
+                % {"request": truncatechars(answered_request.text, 80)},
+                story=answered_request.answer_note,
+            )
     form = TestimonyForm(request.POST or None, initial=initial, answered=answered)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,8 +186,11 @@ def testimony_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         answered=selectors.answered_requests_for(membership, testimony.partner),
     )
     if request.method == "POST" and form.is_valid():
+        # Requests the editor cannot see (a coordinator attached them) stay attached.
+        hidden = testimony.requests.exclude(pk__in=form.fields["requests"].queryset.values("pk"))
+        data = {**form.cleaned_data, "requests": [*form.cleaned_data["requests"], *hidden]}
         try:
-            services.testimony_edit(testimony=testimony, **form.cleaned_data)
+            services.testimony_edit(testimony=testimony, **data)
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -17,7 +17,7 @@ from partnerships.access import (
     get_request_for_edit,
 )
 from partnerships.forms import PrayerRequestForm, RequestAnswerForm, RequestUpdateForm
-from partnerships.models import PrayerRequest
+from partnerships.models import Partner, PrayerRequest
 from partnerships.selectors import request_carried, shared_encouragements
 from partnerships.views.common import act_and_tell, add_errors
 
@@ -67,7 +67,15 @@ def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "partner": prayer_request.partner,
             "updates": prayer_request.updates.select_related("created_by"),
             "can_write": can_write_for(membership, prayer_request.partner),
+            # Those who may write about this partner may tell of the answer.
+            "may_tell": Partner.objects.visible_to(membership)
+            .filter(pk=prayer_request.partner_id)
+            .exists(),
             "carried": request_carried(prayer_request),
+            # Testimonies live in their own app; reached by relation name, scoped by its rule.
+            "testimonies": list(
+                prayer_request.testimonies.visible_to(membership).published().order_by("pk")
+            ),
             "encouragements": (
                 shared_encouragements(prayer_request.partner, prayer_request)
                 if membership.is_partner or membership.is_coordinator

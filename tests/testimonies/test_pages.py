@@ -230,3 +230,114 @@ def test_pages_run_a_constant_number_of_queries(story, partner_client, community
     add_testimonies(story, community, 49)
     fifty = _queries(partner_client, url(page, community))
     assert one == fifty, (one, fifty)
+
+
+def test_a_sensitive_partner_who_writes_for_everyone_stays_behind_the_alias(community, intercessor):
+    user = make_member(community, Role.PARTNER, name="Zarina Realname")
+    secret = make_partner(
+        community, name="Zarina Realname", user=user, sensitive=True, alias="Z. in Central Asia"
+    )
+    make_group(community, members=[intercessor], partners=[secret])
+    testimony = make_testimony(
+        make_request(secret, status="answered", answered_on=timezone.localdate()),
+        author=user,
+        published=True,
+        audience="community",
+    )
+    client = client_for(intercessor)
+    for page in (url("testimony_list", community), url("testimony", community, testimony.pk)):
+        content = client.get(page).content.decode()
+        assert "Z. in Central Asia" in content and "Realname" not in content, page
+
+
+def test_the_printed_sheet_is_only_what_the_whole_community_may_read(
+    story, coordinator_client, community
+):
+    secret = make_partner(community, name="Zarina Realname", sensitive=True, alias="Z. away")
+    private = make_request(
+        secret,
+        text="REQUEST-CANARY",
+        status="answered",
+        answered_on=timezone.localdate(),
+        visibility="coordinators",
+    )
+    make_testimony(private, published=True, audience="community", title="For everyone")
+    make_testimony(story["hall"], published=True, audience="groups", title="Groups only")
+    sheet = coordinator_client.get(url("testimony_print", community)).content.decode()
+    assert "For everyone" in sheet and "Z. away" in sheet
+    assert "Groups only" not in sheet and "Realname" not in sheet and "REQUEST-CANARY" not in sheet
+
+
+@pytest.mark.parametrize(
+    ("visibility", "audience", "prefilled"),
+    [
+        ("community", "community", True),
+        ("groups", "groups", True),
+        ("coordinators", "groups", False),
+    ],
+)
+def test_the_form_never_offers_a_private_request_to_the_whole_community(
+    community, coordinator_client, visibility, audience, prefilled
+):
+    tomasz = make_partner(community, name="Tomasz Nowak")
+    answered = make_request(
+        tomasz,
+        text="Private words",
+        status="answered",
+        answered_on=timezone.localdate(),
+        visibility=visibility,
+    )
+    response = coordinator_client.get(url("testimony_create", community, request=answered.pk))
+    form = response.context["form"]
+    assert form.initial["audience"] == audience
+    assert ("Answered: Private words" in response.content.decode()) is prefilled
+
+
+def test_an_intercessor_writes_only_about_partners_their_groups_adopted(community, intercessor):
+    elsewhere = make_partner(community, name="Marcus Bell")
+    public = make_request(
+        elsewhere, status="answered", answered_on=timezone.localdate(), visibility="community"
+    )
+    client = client_for(intercessor)
+    assert client.get(url("testimony_create", community, request=public.pk)).status_code == 404
+    page = client.get(reverse("partnerships:request", args=[community.slug, public.pk]))
+    assert "Share a testimony" not in page.content.decode()
+
+
+def test_the_request_page_links_only_testimonies_the_reader_may_read(story, community):
+    outside = make_member(community, Role.INTERCESSOR)
+    hall = story["hall"]
+    hall.visibility = "community"
+    hall.save()
+    hidden = make_testimony(hall, published=True, audience="groups")
+    page = client_for(outside).get(reverse("partnerships:request", args=[community.slug, hall.pk]))
+    assert url("testimony", community, hidden.pk) not in page.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "-1", "99999999999999999999", "abc"])
+def test_odd_filters_and_ids_are_ignored_not_errors(story, coordinator_client, community, value):
+    for name in ("testimony_list", "testimony_print", "testimony_create"):
+        response = coordinator_client.get(url(name, community, partner=value, request=value))
+        assert response.status_code == 200, (name, value)
+
+
+def test_editing_keeps_requests_the_editor_cannot_see(story, community, intercessor):
+    secret_request = make_request(
+        story["tomasz"],
+        text="Coordinators only",
+        status="answered",
+        answered_on=timezone.localdate(),
+        visibility="coordinators",
+    )
+    testimony = make_testimony(story["hall"], secret_request, author=intercessor)
+    response = client_for(intercessor).post(
+        url("testimony_edit", community, testimony.pk),
+        {
+            "requests": [story["hall"].pk],
+            "title": "Edited",
+            "story": "Still true.",
+            "audience": "groups",
+        },
+    )
+    assert response.status_code == 302
+    assert set(testimony.requests.all()) == {story["hall"], secret_request}

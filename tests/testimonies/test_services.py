@@ -69,7 +69,9 @@ def test_publishing_tells_each_person_who_prayed_once_with_their_count(
     with django_capture_on_commit_callbacks(execute=True):
         told = services.testimony_publish(testimony=testimony)
     assert told == 2
-    counts = dict(TestimonyNotice.objects.values_list("user__name", "times_prayed"))
+    counts = dict(
+        TestimonyNotice.objects.exclude(user=partner).values_list("user__name", "times_prayed")
+    )
     assert counts == {"Daniel Intercessor": 12, "Ruth Lindqvist": 3}
     deliveries = ReminderDelivery.objects.filter(kind="testimony")
     assert sorted(d.user_id for d in deliveries) == sorted([intercessor.pk, story["ruth"].pk])
@@ -111,11 +113,44 @@ def test_publishing_twice_is_refused_and_duplicates_nothing(story, partner):
     assert ReminderDelivery.objects.filter(kind="testimony").count() == 2
 
 
-def test_the_author_and_people_who_left_are_not_told(story, intercessor, community):
+def test_the_author_and_people_who_left_are_not_told(story, intercessor, community, partner):
     story["ruth"].memberships.filter(community=community).delete()
     testimony = write(story, intercessor)  # Daniel writes it himself
     assert services.testimony_publish(testimony=testimony) == 0
-    assert not TestimonyNotice.objects.exists()
+    # Only the partner hears: it is their answered prayer.
+    assert list(TestimonyNotice.objects.values_list("user", "times_prayed")) == [(partner.pk, 0)]
+
+
+def test_the_partner_hears_once_when_someone_else_writes_it(
+    story, coordinator, partner, mailoutbox, django_capture_on_commit_callbacks
+):
+    testimony = write(story, coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.testimony_publish(testimony=testimony) == 2  # those who prayed
+    (message,) = [m for m in mailoutbox if m.to == [partner.email]]
+    assert message.subject == "Your answered prayer was shared with those who prayed"
+    assert "2 people who prayed for it hear of it today." in message.body
+    services.testimony_unpublish(testimony=testimony)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.testimony_publish(testimony=testimony)
+    assert len([m for m in mailoutbox if m.to == [partner.email]]) == 1
+
+
+def test_unpublished_before_the_email_went_then_published_again_sends_it_once(
+    story, coordinator, mailoutbox, django_capture_on_commit_callbacks
+):
+    from intercession.reminders.send import send_batch
+
+    testimony = write(story, coordinator)
+    services.testimony_publish(testimony=testimony)  # its emails wait for the commit
+    services.testimony_unpublish(testimony=testimony)
+    send_batch(list(ReminderDelivery.objects.values_list("pk", flat=True)))
+    assert not mailoutbox  # skipped: it was a draft again by then
+    with django_capture_on_commit_callbacks(execute=True):
+        services.testimony_publish(testimony=testimony)
+    recipients = [m.to[0] for m in mailoutbox]
+    assert len(recipients) == len(set(recipients)) == 3  # two who prayed and the partner
+    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_people_who_turned_these_emails_off_are_told_in_the_app_only(story, partner, intercessor):
@@ -151,6 +186,8 @@ def test_thanks_count_once_each(story, partner, intercessor):
     with pytest.raises(ValidationError):
         services.thanks_give(testimony=testimony, user=intercessor)  # still a draft
     services.testimony_publish(testimony=testimony)
+    with pytest.raises(ValidationError, match="your own testimony"):
+        services.thanks_give(testimony=testimony, user=partner)  # the author
     assert services.thanks_give(testimony=testimony, user=intercessor) is True
     assert services.thanks_give(testimony=testimony, user=intercessor) is False
     assert Thanks.objects.count() == 1
