@@ -4,33 +4,16 @@
     .venv/bin/python bench/intercession_queries.py     # or with DATABASE_URL=postgres://…
 """
 
-import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("EPAPHRAS_VAR_DIR", tempfile.mkdtemp(prefix="epaphras-bench-"))
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, get_runner, setup_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
+from pagebench import run, time_get
 
 PAGES = ["today", "pray_through", "record", "group"]
 SIZES = [(1, 1), (50, 1_000), (500, 10_000)]
 
 
-def measure(partners: int, logs: int) -> dict:
+def measure(size: tuple[int, int]) -> dict:
+    partners, logs = size
     from django.test import Client
+    from django.urls import reverse
 
     from intercession.models import IntercessorGroup
     from partnerships.models import Role
@@ -43,36 +26,17 @@ def measure(partners: int, logs: int) -> dict:
     client = Client()
     client.force_login(intercessor)
     group = IntercessorGroup.objects.get()
-    results = {}
-    for page in PAGES:
-        args = [community.slug, group.pk] if page == "group" else [community.slug]
-        url = reverse(f"intercession:{page}", args=args)
-        client.get(url)
-        timings = []
-        for _ in range(5):
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                assert client.get(url).status_code == 200
-                timings.append(time.perf_counter() - start)
-        results[page] = (len(queries), statistics.median(timings) * 1000)
-    return results
-
-
-def main() -> None:
-    setup_test_environment()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    runner = get_runner(settings)(verbosity=0, interactive=False)
-    print(f"database: {connection.vendor}")
-    print(f"{'partners/prayers':>16}  " + "  ".join(f"{p:>22}" for p in PAGES))
-    for partners, logs in SIZES:
-        old = runner.setup_databases()
-        try:
-            results = measure(partners, logs)
-        finally:
-            runner.teardown_databases(old)
-        cells = [f"{q:>3} queries {ms:>7.1f} ms" for q, ms in (results[p] for p in PAGES)]
-        print(f"{f'{partners}/{logs}':>16}  " + "  ".join(f"{c:>22}" for c in cells))
+    return {
+        page: time_get(
+            client,
+            reverse(
+                f"intercession:{page}",
+                args=[community.slug, group.pk] if page == "group" else [community.slug],
+            ),
+        )
+        for page in PAGES
+    }
 
 
 if __name__ == "__main__":
-    main()
+    run("partners/prayers", SIZES, PAGES, measure)
