@@ -18,15 +18,16 @@ from icalendar import Calendar, Event
 from partnerships.models import CheckIn, CheckInStatus
 
 
-def _summary(checkin: CheckIn, for_user) -> str:
-    partner = checkin.partner
-    if for_user is not None and partner.user_id == for_user.pk:
-        return f"Check-in with {partner.community.name}"
-    return f"Check-in with {partner.public_name}"
-
-
 def _event(checkin: CheckIn, for_user, host: str) -> Event:
     partner = checkin.partner
+    own = for_user is not None and partner.user_id == for_user.pk
+    if own and partner.sensitive:
+        # On the partner's own phone, not even the community that prays for them.
+        summary = "Check-in"
+    elif own:
+        summary = f"Check-in with {partner.community.name}"
+    else:
+        summary = f"Check-in with {partner.public_name}"
     url = settings.SITE_URL + reverse(
         "partnerships:checkin", kwargs={"slug": partner.community.slug, "pk": checkin.pk}
     )
@@ -35,10 +36,11 @@ def _event(checkin: CheckIn, for_user, host: str) -> Event:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", checkin.starts_at.astimezone(UTC))
     event.add("dtend", checkin.ends_at.astimezone(UTC))
-    event.add("summary", _summary(checkin, for_user))
+    event.add("summary", summary)
     event.add("sequence", checkin.sequence)
     event.add("status", "CANCELLED" if checkin.status == CheckInStatus.CANCELLED else "CONFIRMED")
-    event.add("url", url)
+    if not (own and partner.sensitive):
+        event.add("url", url)
     lines = [checkin.get_mode_display()]
     if not partner.sensitive:
         if checkin.place:
@@ -47,7 +49,8 @@ def _event(checkin: CheckIn, for_user, host: str) -> Event:
             event.add("location", checkin.link)
         if checkin.link:
             lines.append(checkin.link)
-    lines.append(f"Details: {url}")
+    if not (own and partner.sensitive):
+        lines.append(f"Details: {url}")
     event.add("description", "\n".join(lines))
     return event
 

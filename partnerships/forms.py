@@ -21,7 +21,7 @@ from partnerships.models import (
 from partnerships.models.partners import MeetingMode
 from partnerships.models.requests import default_review_on
 from partnerships.services import PARTNER_SELF_FIELDS, parse_request_lines, photo_check
-from partnerships.services.checkins import local_to_aware
+from partnerships.services.checkins import MAX_CHECKIN_AHEAD, local_to_aware
 
 
 class CommunityForm(forms.ModelForm):
@@ -92,7 +92,7 @@ class ChildrenField(forms.CharField):
                 continue
             name, _sep, year = line.rpartition(" ")
             name = name.strip()
-            if not name or not year.isdigit():
+            if not name or not (year.isascii() and year.isdigit() and len(year) == 4):
                 errors.append(
                     _("Line %(n)d: write a name and a birth year, like “Micah 2018”.")
                     % {"n": number}
@@ -195,6 +195,14 @@ class PartnerForm(forms.ModelForm):
             photo_check(photo)
         return photo
 
+    def clean_partnership_started(self):
+        started = self.cleaned_data.get("partnership_started")
+        if started and not (started.year >= 1900 and started <= timezone.localdate()):
+            raise forms.ValidationError(
+                _("Give the day the partnership began: a date between 1900 and today.")
+            )
+        return started
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("sensitive") and not (cleaned.get("alias") or "").strip():
@@ -286,6 +294,11 @@ class CheckInForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         day, start, end = cleaned.get("date"), cleaned.get("start"), cleaned.get("end")
+        # A past day is explained by the scheduling service; only far-off years stop here.
+        today = timezone.localdate(timezone=ZoneInfo(self.time_zone))
+        if day and not today.replace(year=1900, day=1) <= day <= today + MAX_CHECKIN_AHEAD:
+            self.add_error("date", _("Choose a date within the next two years."))
+            return cleaned
         if day and start and end:
             zone = ZoneInfo(self.time_zone)
             cleaned["starts_at"] = local_to_aware(datetime.combine(day, start), zone)

@@ -31,29 +31,22 @@ def _count(queryset: QuerySet) -> Subquery:
 
 
 def partners_with_health(
-    partners: QuerySet[Partner], today: date | None = None
+    partners: QuerySet[Partner], membership, today: date | None = None
 ) -> QuerySet[Partner]:
-    """Annotate last and next check-in and request counts, one query for all partners."""
+    """Annotate last and next check-in and the counts of the requests this member may see,
+    one query for all partners."""
     today = today or timezone.localdate()
-    now = timezone.now()
     checkins = CheckIn.objects.filter(partner=OuterRef("pk"))
-    requests = PrayerRequest.objects.filter(partner=OuterRef("pk"))
+    upcoming = checkins.upcoming().order_by("starts_at")
+    requests = PrayerRequest.objects.visible_to(membership).filter(partner=OuterRef("pk"))
     return partners.annotate(
         last_checkin_at=Subquery(
             checkins.filter(status=CheckInStatus.HELD)
             .order_by("-starts_at")
             .values("starts_at")[:1]
         ),
-        next_checkin_at=Subquery(
-            checkins.filter(status=CheckInStatus.SCHEDULED, starts_at__gte=now)
-            .order_by("starts_at")
-            .values("starts_at")[:1]
-        ),
-        next_checkin_id=Subquery(
-            checkins.filter(status=CheckInStatus.SCHEDULED, starts_at__gte=now)
-            .order_by("starts_at")
-            .values("pk")[:1]
-        ),
+        next_checkin_at=Subquery(upcoming.values("starts_at")[:1]),
+        next_checkin_id=Subquery(upcoming.values("pk")[:1]),
         active_requests=_count(requests.filter(status=RequestStatus.ACTIVE)),
         stale_requests=_count(requests.filter(status=RequestStatus.ACTIVE, review_on__lt=today)),
         answered_last_year=_count(
@@ -75,16 +68,17 @@ def checkin_state(partner: Partner, now: datetime | None = None) -> str:
         return "inactive"
     if partner.next_checkin_at is not None:
         return "scheduled"
-    since = partner.last_checkin_at
-    if since is None:
+    if partner.last_checkin_at is not None:
+        due_at = partner.last_checkin_at + partner.cadence
+    elif partner.partnership_started:
         # Never met: due from the start of the partnership.
-        start = partner.partnership_started
-        since = (
-            datetime.combine(start, datetime.min.time(), tzinfo=timezone.get_current_timezone())
-            if start
-            else partner.created_at
-        ) - partner.cadence
-    due_at = since + partner.cadence
+        due_at = datetime.combine(
+            partner.partnership_started,
+            datetime.min.time(),
+            tzinfo=timezone.get_current_timezone(),
+        )
+    else:
+        due_at = partner.created_at
     if now < due_at:
         return "ok"
     return "overdue" if now >= due_at + CHECKIN_GRACE else "due"

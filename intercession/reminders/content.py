@@ -246,7 +246,7 @@ def _checkin_digest(delivery: ReminderDelivery, batch: Batch):
     sections = []
     for membership in Membership.objects.for_user(user).filter(role=Role.COORDINATOR):
         partners = list(
-            partners_with_health(Partner.objects.filter(community=membership.community))
+            partners_with_health(Partner.objects.filter(community=membership.community), membership)
         )
         needing = [
             {"name": p.public_name, "state": state}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -17,9 +17,13 @@ from partnerships.models import CheckIn, CheckInStatus, Membership, Partner, Rol
 from partnerships.services.requests import request_create
 
 MAX_CHECKIN_LENGTH = timedelta(hours=12)
+# Far enough for any rhythm; further dates are typing slips (and 9999 breaks date arithmetic).
+MAX_CHECKIN_AHEAD = timedelta(days=731)
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    # Two datetimes in the same zone subtract as wall clocks; in UTC a DST day counts right.
+    starts_at, ends_at = starts_at.astimezone(UTC), ends_at.astimezone(UTC)
     if starts_at <= timezone.now():
         raise ValidationError({"starts_at": _("Choose a time that hasn't passed yet.")})
     if ends_at <= starts_at:

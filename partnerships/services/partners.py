@@ -19,6 +19,7 @@ from partnerships.models import Child, Community, Membership, Partner, Role
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 PHOTO_MAX_SIDE = 1200
+PHOTO_MAX_PIXELS = 40_000_000
 
 # Fields a partner may change on their own profile; the rest is the coordinators' to keep.
 PARTNER_SELF_FIELDS = (
@@ -46,8 +47,13 @@ def photo_check(upload: UploadedFile) -> None:
         upload.seek(0)
         with Image.open(upload) as image:
             image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+            if image.width * image.height > PHOTO_MAX_PIXELS:
+                raise ValidationError(
+                    _("That photo is too large to handle; please choose a smaller one."),
+                    code="photo_too_large",
+                )
+            image.load()  # decodes every byte: a truncated file is caught here
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
         raise ValidationError(
             _("That file is not a photo we can read. Use a JPEG, PNG or WebP image."),
             code="photo_invalid",

@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             partners = partners.filter(kind=filters.cleaned_data["kind"])
         if filters.cleaned_data["status"]:
             partners = partners.filter(status=filters.cleaned_data["status"])
-    rows = list(partners_with_health(partners).prefetch_related("stewards"))
+    rows = list(partners_with_health(partners, membership))
     activity = prayer_activity([p.pk for p in rows])
     for partner in rows:
         partner.checkin_state = checkin_state(partner)

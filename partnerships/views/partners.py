@@ -36,7 +36,8 @@ def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
     partners = partners_with_health(
         Partner.objects.visible_to(membership).prefetch_related(
             Prefetch("children", queryset=Child.objects.order_by("birth_year"))
-        )
+        ),
+        membership,
     )
     partners = list(partners)
     for partner in partners:
@@ -135,12 +136,9 @@ def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     active = [r for r in requests if r.status == RequestStatus.ACTIVE]
     past = [r for r in requests if r.status != RequestStatus.ACTIVE]
     checkins = (
-        CheckIn.objects.visible_to(membership)
-        .filter(partner=partner)
-        .prefetch_related("attendees")
-        .order_by("-starts_at")[:24]
+        CheckIn.objects.visible_to(membership).filter(partner=partner).order_by("-starts_at")[:24]
     )
-    health = partners_with_health(Partner.objects.filter(pk=partner.pk)).get()
+    health = partners_with_health(Partner.objects.filter(pk=partner.pk), membership).get()
     context = {
         "membership": membership,
         "community": membership.community,
@@ -150,7 +148,6 @@ def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "active_requests": active,
         "past_requests": past,
         "checkins": checkins,
-        "health": health,
         "checkin_state": checkin_state(health),
         "can_edit": can_write_for(membership, partner),
         "pending_invitation": partner.invitations.pending().first()

@@ -67,8 +67,9 @@ def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "partner": prayer_request.partner,
             "updates": prayer_request.updates.select_related("created_by"),
             "can_write": can_write_for(membership, prayer_request.partner),
-            # Those who may write about this partner may tell of the answer.
-            "may_tell": Partner.objects.visible_to(membership)
+            # A community-wide request reaches intercessors whose groups did not adopt the
+            # partner: they see the request, not the partner's page or real name.
+            "sees_partner": Partner.objects.visible_to(membership)
             .filter(pk=prayer_request.partner_id)
             .exists(),
             "carried": request_carried(prayer_request),

@@ -118,3 +118,14 @@ def test_sensitive_partner_canaries_never_reach_calendar_data(
         for canary in CANARIES:
             assert canary not in text, canary
     assert "Z. in Central Asia" in outputs[0].decode().replace("\r\n ", "")
+
+
+def test_a_sensitive_partners_own_calendar_names_nobody(community):
+    user = make_member(community, Role.PARTNER)
+    partner = make_partner(community, user=user, sensitive=True, alias="Z. away")
+    make_checkin(partner)
+    client = client_for(user)
+    feed = client_for(None).get(feed_url(client, user)).content
+    (event,) = Calendar.from_ical(feed).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Check-in"
+    assert community.name.encode() not in feed and community.slug.encode() not in feed

@@ -215,3 +215,32 @@ def test_ics_download_is_a_valid_calendar(coordinator_client, community, partner
     assert event.decoded("DTSTART") == checkin.starts_at.replace(microsecond=0)
     assert str(event["LOCATION"]) == "Café Nero"
     assert str(event["UID"]).startswith(f"checkin-{checkin.pk}@")
+
+
+def test_a_date_years_away_is_explained_not_an_error(coordinator_client, community, partner):
+    response = schedule(coordinator_client, community, partner, date="9999-12-31")
+    assert response.status_code == 200
+    assert "Choose a date within the next two years." in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_twelve_hours_are_counted_in_real_time_on_a_dst_day(partner, coordinator):
+    from django.core.exceptions import ValidationError
+
+    from partnerships.services import checkin_schedule
+    from partnerships.services.checkins import local_to_aware
+
+    # The next autumn change in London: 00:00 to 12:00 that day lasts thirteen hours.
+    day = timezone.localdate() + timedelta(days=1)
+    while (
+        datetime(day.year, day.month, day.day, 12, tzinfo=LONDON).utcoffset()
+        == datetime(day.year, day.month, day.day, tzinfo=LONDON).utcoffset()
+        or day.month < 7
+    ):
+        day += timedelta(days=1)
+    start = local_to_aware(datetime(day.year, day.month, day.day), LONDON)  # noqa: DTZ001
+    end = local_to_aware(datetime(day.year, day.month, day.day, 12), LONDON)  # noqa: DTZ001
+    with pytest.raises(ValidationError, match="twelve hours"):
+        checkin_schedule(
+            partner=partner, starts_at=start, ends_at=end, mode="coffee", created_by=coordinator
+        )

@@ -240,3 +240,63 @@ def test_lost_photo_file_is_not_found_not_an_error(coordinator_client, community
     partner.photo.storage.delete(partner.photo.name)
     url = reverse("partnerships:partner_photo", args=[community.slug, partner.pk])
     assert coordinator_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"partnership_started": "0001-01-20"}, "a date between 1900 and today"),
+        ({"children": "Micah ²"}, "Line 1: write a name and a birth year"),
+        ({"children": "Micah " + "9" * 5000}, "Line 1: write a name and a birth year"),
+    ],
+)
+def test_odd_dates_and_digits_are_explained_not_errors(
+    coordinator_client, community, overrides, message
+):
+    response = add(coordinator_client, community, **overrides)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_a_partnership_started_long_ago_does_not_break_the_lists(coordinator_client, community):
+    from datetime import date
+
+    make_partner(community, partnership_started=date(1, 1, 20))
+    for name in ("partner_list", "dashboard"):
+        response = coordinator_client.get(reverse(f"partnerships:{name}", args=[community.slug]))
+        assert response.status_code == 200
+
+
+def test_a_truncated_or_enormous_photo_is_refused(coordinator_client, community):
+    out = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(out, format="JPEG")
+    data = out.getvalue()
+    cut = SimpleUploadedFile("cut.jpg", data[: len(data) * 2 // 3], content_type="image/jpeg")
+    response = add(coordinator_client, community, photo=cut)
+    assert "not a photo we can read" in response.content.decode()
+    huge = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(huge, format="PNG")  # 48 megapixels, a small file
+    big = SimpleUploadedFile("huge.png", huge.getvalue(), content_type="image/png")
+    response = add(coordinator_client, community, photo=big)
+    assert "too large to handle" in response.content.decode()
+    assert not Partner.objects.exists()
+
+
+def test_messages_naming_a_partner_stay_on_the_server(coordinator_client, community):
+    response = add(coordinator_client, community, name="Zarina Canaryname")
+    assert response.status_code == 302
+    assert "messages" not in response.cookies
+    page = coordinator_client.get(response["Location"]).content.decode()
+    assert "Zarina Canaryname is added." in page
+
+
+def test_intercessors_count_only_the_requests_they_may_see(community, intercessor):
+    from tests.factories import make_group, make_request
+
+    tomasz = make_partner(community, name="Tomasz Nowak")
+    make_group(community, members=[intercessor], partners=[tomasz])
+    make_request(tomasz, text="For the groups")
+    make_request(tomasz, text="Coordinators only", visibility="coordinators")
+    page = client_for(intercessor).get(reverse("partnerships:partner_list", args=[community.slug]))
+    assert "1 request" in page.content.decode() and "2 requests" not in page.content.decode()

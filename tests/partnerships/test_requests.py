@@ -168,3 +168,11 @@ def test_requests_of_another_community_are_not_found(
     assert coordinator_client.post(url("request_close", community, foreign)).status_code == 404
     foreign.refresh_from_db()
     assert foreign.status == RequestStatus.ACTIVE
+
+
+def test_a_community_request_shows_an_unadopted_sensitive_partner_by_alias(community, intercessor):
+    secret = make_partner(community, name="Zarina Canaryname", sensitive=True, alias="Z. away")
+    shared = make_request(secret, text="For everyone", visibility="community")
+    page = client_for(intercessor).get(url("request", community, shared)).content.decode()
+    assert "Z. away" in page and "Canaryname" not in page
+    assert reverse("partnerships:partner", args=[community.slug, secret.pk]) not in page
