@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from intercession.models import IntercessorGroup, PrayerLog
 from partnerships.access import get_membership
-from partnerships.models import Membership, Partner, PrayerRequest, Role
+from partnerships.models import PRAYING_ROLES, Membership, Partner, PrayerRequest
 
 
 def get_praying_membership(request: HttpRequest, slug: str) -> Membership:
     """Coordinators and intercessors pray; partners are prayed for."""
-    return get_membership(request, slug, roles=[Role.COORDINATOR, Role.INTERCESSOR])
+    return get_membership(request, slug, roles=PRAYING_ROLES)
 
 
 def get_group_for(membership: Membership, pk: int) -> IntercessorGroup:
@@ -49,11 +49,8 @@ def get_link_target(user_id: int, request_id: int) -> tuple[User, PrayerRequest,
     if user is None or prayer_request is None:
         return None
     membership = (
-        Membership.objects.filter(
-            user=user,
-            community_id=prayer_request.partner.community_id,
-            role__in=[Role.COORDINATOR, Role.INTERCESSOR],
-        )
+        Membership.objects.praying()
+        .filter(user=user, community_id=prayer_request.partner.community_id)
         .select_related("community")
         .first()
     )

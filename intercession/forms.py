@@ -5,15 +5,8 @@ from accounts.models import User
 from accounts.timezones import time_zone_choices, time_zone_choices_keeping
 from intercession.models import IntercessorGroup
 from intercession.services import MAX_NOTE_LENGTH
-from partnerships.models import Membership, Partner, PrayerRequest, Role
-
-
-def _people(community):
-    return User.objects.filter(
-        pk__in=Membership.objects.filter(
-            community=community, role__in=[Role.COORDINATOR, Role.INTERCESSOR]
-        ).values("user_id")
-    ).order_by("name")
+from partnerships.models import Partner, PrayerRequest
+from partnerships.selectors import praying_people
 
 
 class GroupForm(forms.ModelForm):
@@ -47,7 +40,7 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        people = _people(community)
+        people = praying_people(community)
         for name in ("members", "leader"):
             self.fields[name].queryset = people
             self.fields[name].label_from_instance = lambda user: user.display_name

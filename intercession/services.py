@@ -19,7 +19,8 @@ from intercession.models import (
     PrayerKind,
     PrayerLog,
 )
-from partnerships.models import Community, Membership, Partner, PrayerRequest, Role
+from partnerships.models import Community, Partner, PrayerRequest
+from partnerships.selectors import praying_people
 
 MAX_NOTE_LENGTH = 1000
 # Two taps on the same “I prayed” this close together are one prayer.
@@ -40,11 +41,9 @@ def group_save(
 ) -> IntercessorGroup:
     members, partners = list(members), list(partners)
     allowed = set(
-        Membership.objects.filter(
-            community=community,
-            role__in=[Role.COORDINATOR, Role.INTERCESSOR],
-            user__in=members,
-        ).values_list("user_id", flat=True)
+        praying_people(community)
+        .filter(pk__in=[u.pk for u in members])
+        .values_list("pk", flat=True)
     )
     if any(user.pk not in allowed for user in members):
         raise ValidationError({"members": _("Members must be intercessors or coordinators here.")})

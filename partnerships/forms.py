@@ -20,6 +20,7 @@ from partnerships.models import (
 )
 from partnerships.models.partners import MeetingMode
 from partnerships.models.requests import default_review_on
+from partnerships.selectors import praying_people
 from partnerships.services import PARTNER_SELF_FIELDS, parse_request_lines, photo_check
 from partnerships.services.checkins import MAX_CHECKIN_AHEAD, local_to_aware
 
@@ -277,10 +278,7 @@ class CheckInForm(forms.Form):
         self.fields["date"].help_text = _("Times are in your time zone, %(zone)s.") % {
             "zone": time_zone
         }
-        self.fields["attendees"].queryset = User.objects.filter(
-            memberships__community=community,
-            memberships__role__in=[Role.COORDINATOR, Role.INTERCESSOR],
-        ).order_by("name")
+        self.fields["attendees"].queryset = praying_people(community)
         self.fields["attendees"].label_from_instance = lambda user: user.display_name
 
     def schedule(self) -> dict:

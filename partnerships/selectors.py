@@ -14,10 +14,12 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from accounts.models import User
 from partnerships.models import (
     CheckIn,
     CheckInStatus,
     Community,
+    Membership,
     Partner,
     PrayerRequest,
     RequestStatus,
@@ -28,6 +30,14 @@ from partnerships.models.partners import CHECKIN_GRACE
 def _count(queryset: QuerySet) -> Subquery:
     counted = queryset.order_by().values("partner").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def praying_people(community: Community) -> QuerySet[User]:
+    """The coordinators and intercessors of a community, by name: who can go to a check-in,
+    join a weekly group or be marked present."""
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(community=community).praying().values("user_id")
+    ).order_by("name")
 
 
 def partners_with_health(

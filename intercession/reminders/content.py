@@ -23,8 +23,6 @@ from partnerships.emails import build_email
 from partnerships.models import CheckIn, Membership, Partner, Role
 from partnerships.selectors import checkin_state, partners_with_health
 
-PRAYING_ROLES = (Role.COORDINATOR, Role.INTERCESSOR)
-
 
 class Batch:
     """What the messages of one sending batch share, loaded once for all their recipients:
@@ -38,9 +36,9 @@ class Batch:
         self.lists: dict[tuple, selectors.DailyList] = {}
         if not user_ids:
             return
-        for membership in Membership.objects.filter(
-            user_id__in=user_ids, role__in=PRAYING_ROLES
-        ).select_related("community"):
+        for membership in (
+            Membership.objects.praying().filter(user_id__in=user_ids).select_related("community")
+        ):
             self.memberships[membership.user_id].append(membership)
         for user_id, community_id, partner_id in Partner.objects.adopted_by(user_ids).values_list(
             "intercessor_groups__members", "community_id", "pk"

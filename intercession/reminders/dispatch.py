@@ -23,11 +23,10 @@ from intercession.models import (
     ReminderPreference,
 )
 from intercession.reminders import schedule
-from partnerships.models import CheckIn, CheckInStatus, Membership, Role
+from partnerships.models import PRAYING_ROLES, CheckIn, CheckInStatus, Membership, Role
 
 logger = logging.getLogger(__name__)
 
-PRAYING_ROLES = [Role.COORDINATOR, Role.INTERCESSOR]
 CLAIM_BATCH = 2000
 
 

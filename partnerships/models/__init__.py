@@ -2,6 +2,7 @@ from partnerships.models.calendar import CalendarFeed
 from partnerships.models.checkins import CheckIn, CheckInMode, CheckInStatus
 from partnerships.models.community import (
     INVITATION_LIFETIME,
+    PRAYING_ROLES,
     Community,
     CommunityKind,
     Invitation,
@@ -19,6 +20,7 @@ from partnerships.models.requests import (
 
 __all__ = [
     "INVITATION_LIFETIME",
+    "PRAYING_ROLES",
     "Cadence",
     "CalendarFeed",
     "CheckIn",

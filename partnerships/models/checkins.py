@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerships.models.community import PRAYING_ROLES
 from partnerships.models.partners import MeetingMode, Partner
 
 CheckInMode = MeetingMode
@@ -35,7 +36,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
                 Q(
                     attendees=user,
                     partner__community__memberships__user=user,
-                    partner__community__memberships__role__in=["coordinator", "intercessor"],
+                    partner__community__memberships__role__in=PRAYING_ROLES,
                 )
                 | Q(partner__user=user, partner__community__memberships__user=user)
             )

@@ -20,6 +20,10 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner")
 
 
+# Coordinators pray too; partners are prayed for.
+PRAYING_ROLES = (Role.COORDINATOR, Role.INTERCESSOR)
+
+
 class CommunityKind(models.TextChoices):
     PRAYER_ROOM = "prayer_room", _("Prayer room")
     HOUSE_OF_PRAYER = "house_of_prayer", _("House of prayer")
@@ -69,6 +73,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             return self.none()
         return self.filter(user=user).select_related("community")
 
+    def praying(self) -> MembershipQuerySet:
+        return self.filter(role__in=PRAYING_ROLES)
+
 
 class Membership(models.Model):
     """A person's place in a community. One role per person per community; a coordinator
@@ -109,7 +116,7 @@ class Membership(models.Model):
 
     @property
     def prays(self) -> bool:
-        return self.role in {Role.COORDINATOR, Role.INTERCESSOR}
+        return self.role in PRAYING_ROLES
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

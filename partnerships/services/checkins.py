@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from partnerships.models import CheckIn, CheckInStatus, Membership, Partner, Role
+from partnerships.models import CheckIn, CheckInStatus, Partner
+from partnerships.selectors import praying_people
 from partnerships.services.requests import request_create
 
 MAX_CHECKIN_LENGTH = timedelta(hours=12)
@@ -35,11 +36,9 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 def _check_attendees(partner: Partner, attendees: Iterable[User]) -> list[User]:
     attendees = list(attendees)
     allowed = set(
-        Membership.objects.filter(
-            community_id=partner.community_id,
-            role__in=[Role.COORDINATOR, Role.INTERCESSOR],
-            user__in=attendees,
-        ).values_list("user_id", flat=True)
+        praying_people(partner.community)
+        .filter(pk__in=[u.pk for u in attendees])
+        .values_list("pk", flat=True)
     )
     if any(user.pk not in allowed for user in attendees):
         raise ValidationError({"attendees": _("Attendees must be members of this community.")})
