@@ -1,5 +1,7 @@
 import zoneinfo
+from datetime import datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -50,3 +52,11 @@ def validate_time_zone(value: str) -> None:
             code="invalid_time_zone",
             params={"value": value},
         )
+
+
+def local_to_aware(naive: datetime, zone: ZoneInfo) -> datetime:
+    """A wall-clock time in ``zone``: an ambiguous time takes its first occurrence, a time
+    that does not exist (spring forward) moves forward by the gap."""
+    # With fold=0 zoneinfo reads a gap time with the offset from before the gap, which lands
+    # it after the gap once normalised through UTC; an ambiguous time gets its first offset.
+    return naive.replace(tzinfo=zone, fold=0).astimezone(ZoneInfo("UTC")).astimezone(zone)

@@ -22,12 +22,6 @@ def get_group_for(membership: Membership, pk: int) -> IntercessorGroup:
     return get_object_or_404(IntercessorGroup.objects.visible_to(membership), pk=pk)
 
 
-def get_prayable_request(membership: Membership, pk: int) -> PrayerRequest:
-    return get_object_or_404(
-        PrayerRequest.objects.visible_to(membership).select_related("partner"), pk=pk
-    )
-
-
 def get_prayable_partner(membership: Membership, pk: int) -> Partner:
     """A partner one may pray for as a whole: one they can see, or one with a community-wide
     request they can see."""

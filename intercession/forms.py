@@ -1,11 +1,12 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.timezones import time_zone_choices, time_zone_choices_keeping
 from intercession.models import IntercessorGroup
 from intercession.services import MAX_NOTE_LENGTH
-from partnerships.models import Partner, PrayerRequest
+from partnerships.models import Partner, PartnerStatus, PrayerRequest
 from partnerships.selectors import praying_people
 
 
@@ -44,9 +45,12 @@ class GroupForm(forms.ModelForm):
         for name in ("members", "leader"):
             self.fields[name].queryset = people
             self.fields[name].label_from_instance = lambda user: user.display_name
-        self.fields["partners"].queryset = Partner.objects.filter(
-            community=community, status="active"
-        ).order_by("name")
+        adopted = self.instance.partners.all() if self.instance.pk else Partner.objects.none()
+        self.fields["partners"].queryset = (
+            Partner.objects.filter(community=community)
+            .filter(Q(status=PartnerStatus.ACTIVE) | Q(pk__in=adopted.values("pk")))
+            .order_by("name")
+        )
 
 
 class PrayerForm(forms.Form):

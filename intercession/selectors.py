@@ -6,17 +6,20 @@ Each runs a fixed number of queries, however many partners, requests or prayers 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.timezones import local_to_aware
 from intercession.models import IntercessorGroup, PrayerLog
 from partnerships.models import (
     CheckIn,
+    CheckInStatus,
     Child,
     Partner,
+    PartnerStatus,
     PrayerRequest,
     RequestStatus,
     RequestUpdate,
@@ -27,8 +30,7 @@ RECENT = timedelta(days=7)
 
 def local_day_start(user) -> datetime:
     zone = ZoneInfo(user.time_zone)
-    now = timezone.now().astimezone(zone)
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return local_to_aware(datetime.combine(timezone.localdate(timezone=zone), time.min), zone)
 
 
 def requests_with_prayers(requests: QuerySet[PrayerRequest], user) -> QuerySet[PrayerRequest]:
@@ -88,14 +90,21 @@ def _request_order(request: PrayerRequest):
 def daily_list(membership, since: datetime | None = None) -> DailyList:
     """The partners and requests a member prays for today."""
     user = membership.user
-    visible_requests = PrayerRequest.objects.visible_to(membership)
+    # Coordinators see every partner; the daily list is for the partnerships that go on.
+    visible_requests = PrayerRequest.objects.visible_to(membership).filter(
+        partner__status=PartnerStatus.ACTIVE
+    )
     active = requests_with_prayers(
         visible_requests.active().prefetch_related(
             Prefetch("updates", queryset=RequestUpdate.objects.order_by("-created_at"))
         ),
         user,
     )
-    adopted_ids = set(Partner.objects.visible_to(membership).values_list("pk", flat=True))
+    adopted_ids = set(
+        Partner.objects.visible_to(membership)
+        .filter(status=PartnerStatus.ACTIVE)
+        .values_list("pk", flat=True)
+    )
     requests = list(active)
     partner_ids = adopted_ids | {r.partner_id for r in requests}
     partners = (
@@ -143,12 +152,12 @@ def group_week(group: IntercessorGroup, membership) -> dict:
     """What changed for the group's partners since its last recorded meeting."""
     last_meeting = group.meetings.order_by("-met_on", "-created_at").first()
     since = (
-        timezone.make_aware(datetime.combine(last_meeting.met_on, datetime.min.time()))
+        local_to_aware(datetime.combine(last_meeting.met_on, time.min), ZoneInfo(group.time_zone))
         if last_meeting
         else timezone.now() - timedelta(days=7)
     )
     partners = list(
-        group.partners.filter(status="active").prefetch_related(
+        group.partners.filter(status=PartnerStatus.ACTIVE).prefetch_related(
             Prefetch("children", queryset=Child.objects.order_by("birth_year"))
         )
     )
@@ -164,10 +173,8 @@ def group_week(group: IntercessorGroup, membership) -> dict:
     for partner in partners:
         partner.week_requests = by_partner[partner.pk]
     return {
-        "since": since,
         "last_meeting": last_meeting,
         "partners": partners,
-        "active_requests": active,
         "new_requests": [r for r in active if r.created_at > since],
         "updates": list(
             RequestUpdate.objects.filter(request__in=visible, created_at__gt=since)
@@ -180,7 +187,9 @@ def group_week(group: IntercessorGroup, membership) -> dict:
             .order_by("-answered_on")
         ),
         "checkin_news": list(
-            CheckIn.objects.filter(partner__in=partners, status="held", starts_at__gt=since)
+            CheckIn.objects.filter(
+                partner__in=partners, status=CheckInStatus.HELD, starts_at__gt=since
+            )
             .exclude(group_summary="")
             .select_related("partner")
             .order_by("-starts_at")

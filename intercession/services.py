@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.timezones import local_to_aware
 from intercession.models import (
     DailyListVisit,
     GroupMeeting,
@@ -55,6 +57,9 @@ def group_save(
     if leader is not None and leader.pk not in {user.pk for user in members}:
         raise ValidationError({"leader": _("The leader must be one of the members.")})
     group = group or IntercessorGroup(community=community)
+    timing = ("weekday", "meeting_time", "time_zone", "paused")
+    if any(name in fields and getattr(group, name) != fields[name] for name in timing):
+        group.reminder_next_at = None  # the dispatcher sets it from the new time
     for name, value in fields.items():
         setattr(group, name, value)
     group.full_clean()
@@ -160,25 +165,33 @@ def meeting_record(
     recorded_by: User,
 ) -> GroupMeeting:
     """Record a weekly meeting, and one group prayer for each request prayed."""
-    if met_on > timezone.localdate():
+    zone = ZoneInfo(group.time_zone)
+    today = timezone.localdate(timezone=zone)
+    if met_on > today:
         raise ValidationError({"met_on": _("A meeting can't be recorded before it happens.")})
     attendees, requests = list(attendees), list(requests)
     member_ids = set(group.members.values_list("pk", flat=True))
     if any(user.pk not in member_ids for user in attendees):
         raise ValidationError({"attendees": _("Only the group's members can be marked present.")})
     adopted = set(group.partners.values_list("pk", flat=True))
+    prayable = set(
+        PrayerRequest.objects.for_groups()
+        .values_list("pk", flat=True)
+        .filter(pk__in=[r.pk for r in requests])
+    )
     if any(
-        r.partner_id not in adopted or not r.is_active or r.visibility == "coordinators"
-        for r in requests
+        r.partner_id not in adopted or not r.is_active or r.pk not in prayable for r in requests
     ):
         raise ValidationError({"requests": _("Pick active requests of this group's partners.")})
     meeting = GroupMeeting.objects.create(
         group=group, met_on=met_on, notes=notes.strip(), recorded_by=recorded_by
     )
     meeting.attendees.set(attendees)
-    prayed_at = timezone.make_aware(datetime.combine(met_on, time(12)))
-    if met_on == timezone.localdate():
-        prayed_at = timezone.now()
+    prayed_at = (
+        timezone.now()
+        if met_on == today
+        else local_to_aware(datetime.combine(met_on, time(12)), zone)
+    )
     PrayerLog.objects.bulk_create(
         PrayerLog(
             user=recorded_by,

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from intercession.reminders.dispatch import dispatch_due
-from intercession.reminders.send import send_batch
+from intercession.reminders.send import retry_countdown, send_batch
 from intercession.reminders.sweep import stuck_deliveries
 
 
@@ -25,9 +25,7 @@ def dispatch_reminders() -> int:
 def send_reminders(self, delivery_ids: list[int]) -> None:
     retry = send_batch(delivery_ids)
     if retry:
-        # Exponential backoff for transient SMTP failures: base, 2×base, 4×base … capped.
-        countdown = min(settings.REMINDER_RETRY_BASE_SECONDS * 2**self.request.retries, 3600)
-        raise self.retry(args=[retry], countdown=countdown)
+        raise self.retry(args=[retry], countdown=retry_countdown(self.request.retries))
 
 
 @shared_task(ignore_result=True)

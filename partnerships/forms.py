@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.timezones import time_zone_choices
+from accounts.timezones import local_to_aware, time_zone_choices
 from partnerships.models import (
     Community,
     Membership,
@@ -22,7 +22,7 @@ from partnerships.models.partners import MeetingMode
 from partnerships.models.requests import default_review_on
 from partnerships.selectors import praying_people
 from partnerships.services import PARTNER_SELF_FIELDS, parse_request_lines, photo_check
-from partnerships.services.checkins import MAX_CHECKIN_AHEAD, local_to_aware
+from partnerships.services.checkins import MAX_CHECKIN_AHEAD
 
 
 class CommunityForm(forms.ModelForm):

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from partnerships.access import get_membership, get_partner_for
 from partnerships.models import PartnerKind, PrayerRequest, Role, Visibility
-from partnerships.views.common import act_and_tell, add_errors
+from partnerships.views.common import act_and_tell, add_errors, query_id
 from testimonies import selectors, services
 from testimonies.access import can_change, get_testimony_for, get_testimony_for_change
 from testimonies.forms import TestimonyForm
@@ -19,17 +19,10 @@ from testimonies.models import Audience
 PAGE_SIZE = 20
 
 
-def _id(value: str) -> int | None:
-    """A database id from a query string, or None for anything else (“²”, “-1”, 10**30)."""
-    if value.isascii() and value.isdigit() and 0 < len(value) < 10:
-        return int(value)
-    return None
-
-
 def _filters(request: HttpRequest) -> dict:
     kind = request.GET.get("kind", "")
     return {
-        "partner_id": _id(request.GET.get("partner", "")),
+        "partner_id": query_id(request.GET.get("partner", "")),
         "kind": kind if kind in PartnerKind.values else "",
     }
 
@@ -115,8 +108,8 @@ def testimony_create(request: HttpRequest, slug: str) -> HttpResponse:
     """Opened from an answered request (``?request=``) or a partner (``?partner=``); without
     either, it asks which answer the testimony is about."""
     membership = get_membership(request, slug)
-    source = _id(request.GET.get("request", ""))
-    partner_pk = _id(request.GET.get("partner", ""))
+    source = query_id(request.GET.get("request", ""))
+    partner_pk = query_id(request.GET.get("partner", ""))
     answered_request = None
     if source is not None:
         answered_request = get_object_or_404(

@@ -20,7 +20,16 @@ from intercession.reminders import schedule
 from intercession.reminders.tokens import prayed_token, unsubscribe_token
 from partnerships.calendar import checkin_calendar
 from partnerships.emails import build_email
-from partnerships.models import CheckIn, Membership, Partner, Role
+from partnerships.models import (
+    CheckIn,
+    CheckInStatus,
+    Membership,
+    Partner,
+    PartnerStatus,
+    PrayerRequest,
+    Role,
+    Visibility,
+)
 from partnerships.selectors import checkin_state, partners_with_health
 
 
@@ -120,6 +129,12 @@ def build_message(delivery: ReminderDelivery, batch: Batch) -> EmailMultiAlterna
     return message
 
 
+def mailable(request: PrayerRequest) -> bool:
+    """Whether a request's words may go by email: not a sensitive partner's, and not one
+    meant for coordinators only (mail is read by more people than the app)."""
+    return not request.partner.sensitive and request.visibility != Visibility.COORDINATORS
+
+
 def _daily(delivery: ReminderDelivery, batch: Batch):
     user = delivery.user
     zone = ZoneInfo(user.time_zone)
@@ -134,26 +149,26 @@ def _daily(delivery: ReminderDelivery, batch: Batch):
         cards = []
         for card in daily.cards:
             partner = card.partner
-            requests = [
-                {
-                    "text": r.text,
-                    "urgent": r.urgent,
-                    "prayed_url": absolute(
-                        reverse(
-                            "intercession:prayed_link",
-                            args=[prayed_token(user_id=user.pk, request_id=r.pk)],
-                        )
-                    ),
-                }
-                for r in card.requests
-            ]
+            mailed = [r for r in card.requests if mailable(r)]
             cards.append(
                 {
                     "name": partner.public_name,
                     "sensitive": partner.sensitive,
                     "family": "" if partner.sensitive else partner.family_summary,
-                    "requests": [] if partner.sensitive else requests,
-                    "hidden_requests": len(requests) if partner.sensitive else 0,
+                    "requests": [
+                        {
+                            "text": r.text,
+                            "urgent": r.urgent,
+                            "prayed_url": absolute(
+                                reverse(
+                                    "intercession:prayed_link",
+                                    args=[prayed_token(user_id=user.pk, request_id=r.pk)],
+                                )
+                            ),
+                        }
+                        for r in mailed
+                    ],
+                    "hidden_requests": len(card.requests) - len(mailed),
                     "urgent": card.urgent,
                 }
             )
@@ -191,48 +206,26 @@ def _weekly(delivery: ReminderDelivery, batch: Batch):
     if timezone.now() > meeting:
         raise NothingToSend("the meeting has begun")
 
-    def label(partner: Partner) -> str:
-        return partner.public_name
+    def change(what: str, partner: Partner, text: str, shown: bool) -> dict:
+        return {"what": what, "partner": partner.public_name, "text": text if shown else ""}
 
-    changes = []
-    for r in week["answered"]:
-        changes.append(
-            {
-                "what": "answered",
-                "partner": label(r.partner),
-                "text": "" if r.partner.sensitive else r.text,
-            }
-        )
-    for c in week["checkin_news"]:
-        changes.append(
-            {
-                "what": "checkin",
-                "partner": label(c.partner),
-                "text": "" if c.partner.sensitive else c.group_summary,
-            }
-        )
-    for r in week["new_requests"]:
-        changes.append(
-            {
-                "what": "new",
-                "partner": label(r.partner),
-                "text": "" if r.partner.sensitive else r.text,
-            }
-        )
-    for u in week["updates"]:
-        partner = u.request.partner
-        changes.append(
-            {
-                "what": "update",
-                "partner": label(partner),
-                "text": "" if partner.sensitive else u.text,
-            }
-        )
+    changes = [
+        *(change("answered", r.partner, r.text, mailable(r)) for r in week["answered"]),
+        *(
+            change("checkin", c.partner, c.group_summary, not c.partner.sensitive)
+            for c in week["checkin_news"]
+        ),
+        *(change("new", r.partner, r.text, mailable(r)) for r in week["new_requests"]),
+        *(
+            change("update", u.request.partner, u.text, mailable(u.request))
+            for u in week["updates"]
+        ),
+    ]
     context = {
         "group": group,
         "meeting": meeting,
         "changes": changes,
-        "partners": [label(p) for p in week["partners"]],
+        "partners": [p.public_name for p in week["partners"]],
         "group_url": absolute(reverse("intercession:group", args=[group.community.slug, group.pk])),
     }
     return "intercession/email/weekly", context, []
@@ -259,11 +252,9 @@ def _checkin_digest(delivery: ReminderDelivery, batch: Batch):
                 "mode": c.get_mode_display(),
             }
             for c in CheckIn.objects.filter(
-                partner__community=membership.community,
-                status="scheduled",
-                starts_at__gte=now,
-                starts_at__lt=now + timedelta(days=7),
+                partner__community=membership.community, starts_at__lt=now + timedelta(days=7)
             )
+            .upcoming()
             .select_related("partner")
             .order_by("starts_at")
         ]
@@ -288,8 +279,8 @@ def _checkin_eve(delivery: ReminderDelivery, batch: Batch):
     checkin = CheckIn.objects.select_related("partner__community").filter(pk=checkin_id).first()
     if (
         checkin is None
-        or checkin.status != "scheduled"
-        or checkin.partner.status != "active"
+        or checkin.status != CheckInStatus.SCHEDULED
+        or checkin.partner.status != PartnerStatus.ACTIVE
         or checkin.starts_at <= timezone.now()
         or not checkin.attendees.filter(pk=delivery.user_id).exists()
     ):
@@ -297,9 +288,7 @@ def _checkin_eve(delivery: ReminderDelivery, batch: Batch):
     partner = checkin.partner
     zone = ZoneInfo(delivery.user.time_zone)
     context = {
-        "checkin": checkin,
         "name": partner.public_name,
-        "sensitive": partner.sensitive,
         "starts": checkin.starts_at.astimezone(zone),
         "ends": checkin.ends_at.astimezone(zone),
         "place": "" if partner.sensitive else checkin.place,

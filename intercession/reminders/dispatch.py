@@ -7,7 +7,6 @@ constraint on deliveries is the second guard. The schedule moves on before anyth
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,9 +22,8 @@ from intercession.models import (
     ReminderPreference,
 )
 from intercession.reminders import schedule
+from intercession.reminders.preferences import new_preference
 from partnerships.models import PRAYING_ROLES, CheckIn, CheckInStatus, Membership, Role
-
-logger = logging.getLogger(__name__)
 
 CLAIM_BATCH = 2000
 
@@ -54,21 +52,19 @@ def ensure_schedules(now: datetime) -> None:
         .select_related("user")
         .distinct()
     )
-    new = {}
-    for membership in missing:
-        user = membership.user
-        zone = ZoneInfo(user.time_zone)
-        new[user.pk] = ReminderPreference(
-            user=user,
-            daily_next_at=schedule.next_daily(
-                ReminderPreference.daily_time.field.default, zone, now
-            ),
-            checkin_digest_next_at=schedule.next_weekly(
-                schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
-            ),
-        )
+    new = {m.user_id: new_preference(m.user, now) for m in missing}
     if new:
         ReminderPreference.objects.bulk_create(new.values(), ignore_conflicts=True)
+    # Rows written without due times (before the settings page gave them) get them now.
+    for pref in ReminderPreference.objects.filter(
+        Q(daily_next_at__isnull=True) | Q(checkin_digest_next_at__isnull=True)
+    ).select_related("user"):
+        fresh = new_preference(pref.user, now)
+        ReminderPreference.objects.filter(pk=pref.pk).update(
+            daily_next_at=pref.daily_next_at
+            or schedule.next_daily(pref.daily_time, ZoneInfo(pref.user.time_zone), now),
+            checkin_digest_next_at=pref.checkin_digest_next_at or fresh.checkin_digest_next_at,
+        )
     for group in IntercessorGroup.objects.filter(paused=False, reminder_next_at__isnull=True):
         IntercessorGroup.objects.filter(pk=group.pk, reminder_next_at__isnull=True).update(
             reminder_next_at=group_next_reminder(group, now)
@@ -81,6 +77,7 @@ def group_next_reminder(group: IntercessorGroup, after: datetime) -> datetime:
 
 
 def _create(user_id: int, kind: str, topic: str, local_date, due_at: datetime) -> int | None:
+    """Write one delivery; None when it was already written for that day."""
     try:
         with transaction.atomic():
             return ReminderDelivery.objects.create(
@@ -250,6 +247,12 @@ def _checkin_eve(now: datetime) -> list[int]:
         .prefetch_related("attendees__reminder_preference")
         .select_related("partner")
     )
+    written = set(
+        ReminderDelivery.objects.filter(
+            kind=ReminderKind.CHECKIN_EVE,
+            topic__in=[f"checkin:{c.pk}" for c in soon],
+        ).values_list("user_id", "topic", "local_date")
+    )
     for checkin in soon:
         for user in checkin.attendees.all():
             pref = getattr(user, "reminder_preference", None)
@@ -261,6 +264,8 @@ def _checkin_eve(now: datetime) -> list[int]:
             day = due.astimezone(zone).date()
             day_end = schedule.local_day_end(day, zone)
             if not (due.astimezone(schedule.UTC) <= now < day_end.astimezone(schedule.UTC)):
+                continue
+            if (user.pk, f"checkin:{checkin.pk}", day) in written:
                 continue
             pk = _create(user.pk, ReminderKind.CHECKIN_EVE, f"checkin:{checkin.pk}", day, due)
             if pk:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -21,8 +21,25 @@ KIND_FIELDS = {
 }
 
 
+def new_preference(user: User, now: datetime) -> ReminderPreference:
+    """Default reminders, with their first due times in the person's own time zone."""
+    zone = ZoneInfo(user.time_zone)
+    return ReminderPreference(
+        user=user,
+        daily_next_at=schedule.next_daily(ReminderPreference.daily_time.field.default, zone, now),
+        checkin_digest_next_at=schedule.next_weekly(
+            schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
+        ),
+    )
+
+
 def preference_for(user: User) -> ReminderPreference:
-    pref, _ = ReminderPreference.objects.get_or_create(user=user)
+    pref = ReminderPreference.objects.filter(user=user).first()
+    if pref is None:
+        ReminderPreference.objects.bulk_create(
+            [new_preference(user, timezone.now())], ignore_conflicts=True
+        )
+        pref = ReminderPreference.objects.get(user=user)
     return pref
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from partnerships.services.checkins import local_to_aware
+from accounts.timezones import local_to_aware
 
 UTC = ZoneInfo("UTC")
 

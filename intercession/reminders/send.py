@@ -33,7 +33,6 @@ class Outcome(Enum):
     SKIPPED = "skipped"
     RETRY = "retry"
     FAILED = "failed"
-    NOT_MINE = "not_mine"
 
 
 def lease() -> timedelta:
@@ -47,7 +46,7 @@ def claim(delivery_ids: Iterable[int]) -> list[ReminderDelivery]:
     with transaction.atomic():
         taken = list(
             ReminderDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=list(delivery_ids))
+            .filter(pk__in=list(delivery_ids), attempts__lt=MAX_ATTEMPTS)
             .filter(
                 Q(status=DeliveryStatus.PENDING)
                 | Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
@@ -64,9 +63,16 @@ def claim(delivery_ids: Iterable[int]) -> list[ReminderDelivery]:
     )
 
 
+def retry_countdown(retries: int) -> int:
+    """Seconds before the next attempt after a transient failure: base, 2×base, 4×base …,
+    at most an hour."""
+    return min(settings.REMINDER_RETRY_BASE_SECONDS * 2**retries, 3600)
+
+
 def _finish(delivery: ReminderDelivery, status: str, error: str = "", **extra) -> None:
+    fields = {"lease_until": None, **extra}
     ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-        status=status, last_error=error[:500], lease_until=None, **extra
+        status=status, last_error=error[:500], **fields
     )
 
 
@@ -104,6 +110,10 @@ def send_one(delivery: ReminderDelivery, batch: Batch, connection) -> Outcome:
     except NothingToSend as reason:
         _finish(delivery, DeliveryStatus.SKIPPED, str(reason))
         return Outcome.SKIPPED
+    except Exception as error:  # noqa: BLE001 — one unbuildable email must not hold up the rest
+        logger.exception("reminder %s: could not be built", delivery.pk)
+        _finish(delivery, DeliveryStatus.FAILED, f"Could not build it: {type(error).__name__}")
+        return Outcome.FAILED
     email = delivery.user.email
     message.connection = connection
     try:
@@ -114,7 +124,15 @@ def send_one(delivery: ReminderDelivery, batch: Batch, connection) -> Outcome:
             logger.warning(
                 "reminder %s: transient failure, will retry: %s", delivery.pk, description
             )
-            _finish(delivery, DeliveryStatus.PENDING, description, email=email)
+            # Not before the task's own retry: the sweeper leaves it alone until then.
+            _finish(
+                delivery,
+                DeliveryStatus.PENDING,
+                description,
+                email=email,
+                lease_until=timezone.now()
+                + timedelta(seconds=retry_countdown(delivery.attempts - 1)),
+            )
             return Outcome.RETRY
         logger.error("reminder %s: failed: %s", delivery.pk, description)
         _finish(delivery, DeliveryStatus.FAILED, description, email=email)

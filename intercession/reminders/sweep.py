@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from intercession.models import DeliveryStatus, ReminderDelivery
+from intercession.reminders.send import MAX_ATTEMPTS
 
 # A pending delivery nobody has touched for this long lost its task message.
 STALE_PENDING = timedelta(minutes=10)
@@ -15,6 +16,14 @@ STALE_PENDING = timedelta(minutes=10)
 
 def stuck_deliveries(now=None) -> list[int]:
     now = now or timezone.now()
+    # A delivery that kept dying with its worker has had its chances.
+    ReminderDelivery.objects.filter(
+        status=DeliveryStatus.SENDING, lease_until__lt=now, attempts__gte=MAX_ATTEMPTS
+    ).update(
+        status=DeliveryStatus.FAILED,
+        lease_until=None,
+        last_error=f"Gave up after {MAX_ATTEMPTS} attempts.",
+    )
     return list(
         ReminderDelivery.objects.filter(
             Q(status=DeliveryStatus.SENDING, lease_until__lt=now)

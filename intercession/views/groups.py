@@ -20,11 +20,7 @@ from partnerships.views.common import add_errors
 @require_safe
 def group_list(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_praying_membership(request, slug)
-    groups = (
-        IntercessorGroup.objects.visible_to(membership)
-        .select_related("leader")
-        .prefetch_related("members", "partners")
-    )
+    groups = IntercessorGroup.objects.visible_to(membership).prefetch_related("members", "partners")
     return render(
         request,
         "intercession/group_list.html",
@@ -122,6 +118,7 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     group = get_group_for(membership, pk)
     requests = (
         PrayerRequest.objects.visible_to(membership)
+        .for_groups()
         .active()
         .filter(partner__in=group.partners.all())
         .select_related("partner")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.models import User
 from intercession.access import get_link_target
 from intercession.forms import ReminderSettingsForm
-from intercession.models import ReminderDelivery, ReminderKind
+from intercession.models import DeliveryStatus, ReminderDelivery, ReminderKind
 from intercession.reminders import preferences
 from intercession.reminders.tokens import LinkError, read_prayed_token, read_unsubscribe_token
 from intercession.services import prayer_record
@@ -107,7 +107,7 @@ def deliveries(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     rows = ReminderDelivery.objects.for_community(membership.community)
     status = request.GET.get("status", "")
-    if status in {"failed", "sent", "pending", "sending", "skipped"}:
+    if status in DeliveryStatus.values:
         rows = rows.filter(status=status)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
     return render(

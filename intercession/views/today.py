@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
@@ -18,12 +18,13 @@ from intercession import selectors, services
 from intercession.access import (
     get_own_prayer,
     get_prayable_partner,
-    get_prayable_request,
     get_praying_membership,
 )
 from intercession.forms import PrayerForm, PrayerNoteForm
 from intercession.models import PrayerLog
+from partnerships.access import get_request_for
 from partnerships.models import PrayerRequest, RequestUpdate
+from partnerships.views.common import query_id
 
 
 def new_key() -> str:
@@ -51,11 +52,11 @@ def today(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _just_prayed(request: HttpRequest) -> PrayerLog | None:
     """After a full-page “I prayed” (no JavaScript), the prayer to offer a note for."""
-    pk = request.GET.get("prayed", "")
-    if not pk.isdigit():
+    pk = query_id(request.GET.get("prayed", ""))
+    if pk is None:
         return None
     return PrayerLog.objects.filter(
-        pk=int(pk), user=request.user, prayed_at__gte=timezone.now() - services.NOTE_EDIT_WINDOW
+        pk=pk, user=request.user, prayed_at__gte=timezone.now() - services.NOTE_EDIT_WINDOW
     ).first()
 
 
@@ -86,7 +87,7 @@ def pray(request: HttpRequest, slug: str) -> HttpResponse:
     data = form.cleaned_data
     prayer_request = None
     if data["request"]:
-        prayer_request = get_prayable_request(membership, data["request"])
+        prayer_request = get_request_for(membership, data["request"])
         partner = prayer_request.partner
     else:
         partner = get_prayable_partner(membership, data["partner"])
@@ -218,17 +219,25 @@ def pray_through(request: HttpRequest, slug: str) -> HttpResponse:
             ],
         )
         return render(request, "intercession/pray_through.html", context)
-    try:
-        since = datetime.fromisoformat(started)
-    except ValueError:
-        since = timezone.now()
-    if timezone.is_naive(since):
-        since = timezone.make_aware(since)
+    since = _started_at(started, request.user)
     prayed = list(
         selectors.prayer_record(request.user, membership.community).filter(prayed_at__gte=since)
     )
     context.update(prayed=prayed, partners_prayed=len({log.partner_id for log in prayed}))
     return render(request, "intercession/pray_through_done.html", context)
+
+
+def _started_at(value: str, user) -> datetime:
+    """When this pray-through began, as carried in its links: a moment of the last day, or
+    else the start of the person's day."""
+    now = timezone.now()
+    try:
+        started = datetime.fromisoformat(value)
+        if timezone.is_aware(started) and now - timedelta(days=1) <= started <= now:
+            return started
+    except (ValueError, OverflowError):
+        pass
+    return selectors.local_day_start(user)
 
 
 @login_required

@@ -51,6 +51,10 @@ class PrayerRequestQuerySet(models.QuerySet["PrayerRequest"]):
             Q(visibility=Visibility.COMMUNITY, partner__status="active") | Q(partner__in=adopted)
         )
 
+    def for_groups(self) -> PrayerRequestQuerySet:
+        """What weekly groups pray for together: everything but coordinators-only requests."""
+        return self.exclude(visibility=Visibility.COORDINATORS)
+
     def active(self) -> PrayerRequestQuerySet:
         return self.filter(status=RequestStatus.ACTIVE)
 

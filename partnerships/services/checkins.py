@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.timezones import local_to_aware
 from partnerships.models import CheckIn, CheckInStatus, Partner
 from partnerships.selectors import praying_people
 from partnerships.services.requests import request_create
@@ -186,14 +187,6 @@ def next_checkin_times(checkin: CheckIn, time_zone: str) -> tuple[datetime, date
     naive = datetime(year, month, day, local.hour, local.minute)  # noqa: DTZ001 — made aware below
     starts_at = local_to_aware(naive, zone)
     return starts_at, starts_at + (checkin.ends_at - checkin.starts_at)
-
-
-def local_to_aware(naive: datetime, zone: ZoneInfo) -> datetime:
-    """A wall-clock time in ``zone``: an ambiguous time takes its first occurrence, a time
-    that does not exist (spring forward) moves forward by the gap."""
-    # With fold=0 zoneinfo reads a gap time with the offset from before the gap, which lands
-    # it after the gap once normalised through UTC; an ambiguous time gets its first offset.
-    return naive.replace(tzinfo=zone, fold=0).astimezone(ZoneInfo("UTC")).astimezone(zone)
 
 
 @transaction.atomic

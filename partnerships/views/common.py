@@ -5,6 +5,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 
+def query_id(value: str) -> int | None:
+    """A database id from a query string, or None for anything else (“²”, “-1”, 10**30)."""
+    if value.isascii() and value.isdigit() and 0 < len(value) < 10:
+        return int(value)
+    return None
+
+
 def add_errors(form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
     """Show a service's ValidationError on the form, next to the field it names."""
     field_map = field_map or {}

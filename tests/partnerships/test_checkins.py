@@ -227,8 +227,8 @@ def test_a_date_years_away_is_explained_not_an_error(coordinator_client, communi
 def test_twelve_hours_are_counted_in_real_time_on_a_dst_day(partner, coordinator):
     from django.core.exceptions import ValidationError
 
+    from accounts.timezones import local_to_aware
     from partnerships.services import checkin_schedule
-    from partnerships.services.checkins import local_to_aware
 
     # The next autumn change in London: 00:00 to 12:00 that day lasts thirteen hours.
     day = timezone.localdate() + timedelta(days=1)

@@ -1,0 +1,231 @@
+"""Reminders that must not stall, repeat or say too much: a delivery that cannot be built,
+retries and the sweeper, schedules created from the settings page, groups that move."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from intercession.models import DeliveryStatus, ReminderDelivery, ReminderPreference
+from intercession.reminders import dispatch
+from intercession.reminders.send import MAX_ATTEMPTS, send_batch
+from intercession.reminders.sweep import stuck_deliveries
+from intercession.services import group_save
+from partnerships.models import Role
+from tests.conftest import client_for
+from tests.factories import (
+    make_checkin,
+    make_community,
+    make_group,
+    make_member,
+    make_partner,
+    make_request,
+)
+from tests.intercession.reminder_helpers import ScriptedBackend, transient
+
+pytestmark = pytest.mark.django_db
+UTC = ZoneInfo("UTC")
+
+
+def delivery(user, kind="daily", topic="", **fields):
+    return ReminderDelivery.objects.create(
+        user=user,
+        kind=kind,
+        topic=topic,
+        local_date=timezone.localdate(),
+        due_at=timezone.now(),
+        **fields,
+    )
+
+
+@pytest.fixture
+def listed(community, intercessor):
+    tomasz = make_partner(community, name="Tomasz Nowak")
+    make_request(tomasz, text="Favour at the visa office")
+    make_group(community, members=[intercessor], partners=[tomasz])
+    return tomasz
+
+
+def test_a_delivery_that_cannot_be_built_fails_alone(listed, intercessor, community):
+    other = make_member(community, Role.INTERCESSOR)
+    make_group(community, members=[other], partners=[listed])
+    broken = delivery(intercessor, kind="weekly", topic="group:not-a-number")
+    fine = delivery(other)
+    assert send_batch([broken.pk, fine.pk]) == []
+    broken.refresh_from_db()
+    fine.refresh_from_db()
+    assert broken.status == DeliveryStatus.FAILED and "Could not build it" in broken.last_error
+    assert fine.status == DeliveryStatus.SENT and len(mail.outbox) == 1
+
+
+def test_a_delivery_waiting_for_its_retry_is_left_to_it(listed, intercessor, settings):
+    settings.EMAIL_BACKEND = "tests.intercession.reminder_helpers.ScriptedBackend"
+    ScriptedBackend.script.clear()
+    ScriptedBackend.script.append(transient())
+    waiting = delivery(intercessor)
+    assert send_batch([waiting.pk]) == [waiting.pk]
+    waiting.refresh_from_db()
+    assert waiting.status == DeliveryStatus.PENDING and waiting.lease_until > timezone.now()
+    # The sweeper leaves it to the task's own retry, and takes it only long after.
+    assert waiting.pk not in stuck_deliveries(timezone.now() + timedelta(minutes=5))
+    assert waiting.pk in stuck_deliveries(waiting.lease_until + timedelta(minutes=11))
+
+
+def test_a_delivery_whose_worker_keeps_dying_is_given_up(intercessor):
+    dying = delivery(
+        intercessor,
+        status=DeliveryStatus.SENDING,
+        attempts=MAX_ATTEMPTS,
+        lease_until=timezone.now() - timedelta(minutes=1),
+    )
+    assert dying.pk not in stuck_deliveries()
+    dying.refresh_from_db()
+    assert dying.status == DeliveryStatus.FAILED and "Gave up" in dying.last_error
+
+
+def test_settings_opened_before_joining_a_group_still_bring_the_daily_list(community):
+    person = make_member(community, Role.PARTNER, time_zone="Europe/London")
+    client_for(person).get(reverse("intercession:reminder_settings"))
+    pref = ReminderPreference.objects.get(user=person)
+    assert pref.daily_next_at is not None and pref.checkin_digest_next_at is not None
+    # A row written without due times (by an earlier version) is given them by the dispatcher.
+    ReminderPreference.objects.filter(pk=pref.pk).update(daily_next_at=None)
+    dispatch.ensure_schedules(timezone.now())
+    pref.refresh_from_db()
+    assert pref.daily_next_at is not None
+
+
+def test_a_group_that_moves_gets_its_reminder_at_the_new_time(community, intercessor):
+    partner = make_partner(community)
+    group = make_group(
+        community,
+        members=[intercessor],
+        partners=[partner],
+        weekday=2,
+        meeting_time=time(19, 30),
+        time_zone="Europe/London",
+    )
+    monday = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    dispatch.ensure_schedules(monday)
+    group_save(
+        community=community,
+        group=group,
+        fields={"weekday": 5, "meeting_time": time(8, 0), "time_zone": "Asia/Tokyo"},
+        members=[intercessor],
+        partners=[partner],
+    )
+    dispatch.ensure_schedules(monday)
+    group.refresh_from_db()
+    # Saturday 08:00 in Tokyo is early: the evening before, Friday 19:00 there.
+    assert group.reminder_next_at == datetime(2026, 6, 5, 19, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_editing_a_group_keeps_a_partner_whose_partnership_is_paused(
+    community, coordinator_client, intercessor
+):
+    resting = make_partner(community, name="Hannah Fischer", status="paused")
+    group = make_group(community, members=[intercessor], partners=[resting])
+    page = coordinator_client.get(
+        reverse("intercession:group_edit", args=[community.slug, group.pk])
+    )
+    assert "Hannah Fischer" in page.content.decode()
+
+
+def test_a_coordinators_list_leaves_out_ended_partnerships(community, coordinator):
+    ended = make_partner(community, name="Ended Partner", status="ended")
+    make_request(ended, text="Old request")
+    make_partner(community, name="Tomasz Nowak")
+    page = client_for(coordinator).get(reverse("intercession:today", args=[community.slug]))
+    assert "Tomasz Nowak" in page.content.decode()
+    assert "Ended Partner" not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?prayed=²",
+        "?prayed=99999999999999999999",
+        "?step=99&since=0001-01-01T00:00:00%2B14:00",
+        "?step=99&since=9999-12-31T23:59:59-12:00",
+        "?step=99&since=yesterday",
+    ],
+)
+def test_odd_query_values_are_ignored(listed, intercessor, community, query):
+    client = client_for(intercessor)
+    for name in ("today", "pray_through"):
+        path = reverse(f"intercession:{name}", args=[community.slug]) + query
+        assert client.get(path).status_code == 200, path
+
+
+def test_coordinators_only_words_stay_out_of_email(community, coordinator):
+    tomasz = make_partner(community, name="Tomasz Nowak")
+    make_request(tomasz, text="For the groups")
+    make_request(tomasz, text="COORDINATORS-ONLY words", visibility="coordinators")
+    delivery(coordinator)
+    send_batch(list(ReminderDelivery.objects.values_list("pk", flat=True)))
+    (message,) = mail.outbox
+    assert "For the groups" in message.body
+    assert "COORDINATORS-ONLY" not in message.body + message.alternatives[0][0]
+    assert "1 request: read it in the app." in message.body
+
+
+def test_the_week_begins_at_midnight_where_the_group_meets(community, intercessor):
+    from intercession.models import GroupMeeting
+    from intercession.selectors import group_week
+
+    partner = make_partner(community)
+    group = make_group(
+        community, members=[intercessor], partners=[partner], time_zone="Pacific/Auckland"
+    )
+    GroupMeeting.objects.create(group=group, met_on=datetime(2026, 6, 2).date())  # noqa: DTZ001
+    make_request(partner, text="Added on the meeting day there")
+    from partnerships.models import Membership, PrayerRequest
+
+    membership = Membership.objects.get(user=intercessor, community=community)
+    PrayerRequest.objects.update(
+        created_at=datetime(2026, 6, 1, 13, 0, tzinfo=UTC)  # 2 June 01:00 in Auckland
+    )
+    for zone in ("America/Los_Angeles", "Pacific/Auckland"):
+        timezone.activate(ZoneInfo(zone))
+        with time_machine.travel(datetime(2026, 6, 5, tzinfo=UTC), tick=False):
+            week = group_week(group, membership)
+        timezone.deactivate()
+        assert [r.text for r in week["new_requests"]] == ["Added on the meeting day there"], zone
+
+
+def test_the_meeting_form_offers_only_what_groups_pray_for(
+    community, coordinator_client, intercessor
+):
+    partner = make_partner(community)
+    make_request(partner, text="For the group")
+    make_request(partner, text="Coordinators only", visibility="coordinators")
+    group = make_group(community, members=[intercessor], partners=[partner])
+    page = coordinator_client.get(
+        reverse("intercession:meeting_create", args=[community.slug, group.pk])
+    ).content.decode()
+    assert "For the group" in page and "Coordinators only" not in page
+
+
+def test_the_eve_reminder_is_written_once_not_tried_every_minute(monkeypatch):
+    community = make_community(time_zone="Europe/London")
+    coordinator = make_member(community, Role.COORDINATOR, time_zone="Europe/London")
+    partner = make_partner(community)
+    with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=False):
+        checkin = make_checkin(partner, starts_in_days=2)
+        checkin.attendees.add(coordinator)
+    monkeypatch.setattr("intercession.tasks.enqueue_deliveries", lambda ids: None)
+    calls = []
+    real = dispatch._create
+    monkeypatch.setattr(dispatch, "_create", lambda *a: calls.append(a) or real(*a))
+    london = ZoneInfo("Europe/London")
+    eve = checkin.starts_at.astimezone(london).date() - timedelta(days=1)
+    for minute in range(5):
+        moment = datetime.combine(eve, time(18, minute), london)
+        with time_machine.travel(moment, tick=False):
+            dispatch.dispatch_due(moment)
+    assert len(calls) == 1
+    assert ReminderDelivery.objects.filter(kind="checkin_eve").count() == 1
