@@ -11,6 +11,6 @@ class TestimoniesConfig(AppConfig):
     def ready(self) -> None:
         from intercession.models import ReminderKind
         from intercession.reminders.content import register
-        from testimonies.notices import testimony_notice
+        from testimonies.notices import latest_notice_topic, testimony_notice
 
-        register(ReminderKind.TESTIMONY, testimony_notice)
+        register(ReminderKind.TESTIMONY, testimony_notice, sample_topic=latest_notice_topic)

@@ -12,6 +12,14 @@ from intercession.reminders.content import Batch, NothingToSend, absolute, topic
 from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus
 
 
+def latest_notice_topic(user) -> str:
+    """The topic of the last testimony this person was told of, to send its notice again."""
+    notice = TestimonyNotice.objects.filter(user=user).order_by("-created_at").first()
+    if notice is None:
+        raise LookupError(f"{user.email} has not been told of a testimony yet.")
+    return f"testimony:{notice.testimony_id}"
+
+
 def testimony_notice(delivery: ReminderDelivery, batch: Batch):
     testimony = (
         Testimony.objects.select_related("partner__community")

@@ -45,16 +45,17 @@ class ReminderPreference(models.Model):
     def __str__(self) -> str:
         return f"Reminder preferences of user #{self.user_id}"
 
+    # The switch for each kind of email.
+    SWITCHES = {
+        ReminderKind.DAILY: "daily_enabled",
+        ReminderKind.WEEKLY: "weekly_enabled",
+        ReminderKind.CHECKIN_DIGEST: "checkin_digest_enabled",
+        ReminderKind.CHECKIN_EVE: "checkin_eve_enabled",
+        ReminderKind.TESTIMONY: "testimony_enabled",
+    }
+
     def enabled(self, kind: str) -> bool:
-        if self.bounced_at is not None:
-            return False
-        return {
-            ReminderKind.DAILY: self.daily_enabled,
-            ReminderKind.WEEKLY: self.weekly_enabled,
-            ReminderKind.CHECKIN_DIGEST: self.checkin_digest_enabled,
-            ReminderKind.CHECKIN_EVE: self.checkin_eve_enabled,
-            ReminderKind.TESTIMONY: self.testimony_enabled,
-        }.get(kind, True)
+        return self.bounced_at is None and getattr(self, self.SWITCHES[kind])
 
 
 class DeliveryStatus(models.TextChoices):

@@ -311,7 +311,15 @@ BUILDERS = {
 }
 
 
-def register(kind: str, builder) -> None:
+# For a test send: the topic of a person's most recent reminder of that kind (LookupError
+# when there is none).
+SAMPLE_TOPICS = {}
+
+
+def register(kind: str, builder, sample_topic=None) -> None:
     """Let another app say what its kind of email contains: ``builder(delivery, batch)``
-    returns (template, context, attachments) or raises NothingToSend."""
+    returns (template, context, attachments) or raises NothingToSend; ``sample_topic(user)``
+    gives a topic to try it with."""
     BUILDERS[kind] = builder
+    if sample_topic is not None:
+        SAMPLE_TOPICS[kind] = sample_topic

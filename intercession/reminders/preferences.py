@@ -9,16 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from intercession.models import ReminderKind, ReminderPreference
+from intercession.models import ReminderPreference
 from intercession.reminders import schedule
-
-KIND_FIELDS = {
-    ReminderKind.DAILY: "daily_enabled",
-    ReminderKind.WEEKLY: "weekly_enabled",
-    ReminderKind.CHECKIN_DIGEST: "checkin_digest_enabled",
-    ReminderKind.CHECKIN_EVE: "checkin_eve_enabled",
-    ReminderKind.TESTIMONY: "testimony_enabled",
-}
 
 
 def new_preference(user: User, now: datetime) -> ReminderPreference:
@@ -80,9 +72,11 @@ def reminders_update(
 
 
 def reminder_unsubscribe(*, user: User, kind: str) -> ReminderPreference:
-    if kind not in KIND_FIELDS:
+    if kind not in ReminderPreference.SWITCHES:
         raise ValueError(kind)
     pref = preference_for(user)
-    ReminderPreference.objects.filter(pk=pref.pk).update(**{KIND_FIELDS[kind]: False})
+    ReminderPreference.objects.filter(pk=pref.pk).update(
+        **{ReminderPreference.SWITCHES[kind]: False}
+    )
     pref.refresh_from_db()
     return pref

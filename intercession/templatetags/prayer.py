@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -10,11 +10,10 @@ register = template.Library()
 
 @register.filter
 def prayed_when(value):
-    """“just now”, “3 hours ago”, “2 days ago”: how long since a prayer."""
+    """“just now”, “3 hours ago”, “2 days ago”: how long since a prayer, in its largest unit
+    (on a phone “3 days, 2 hours ago” is more than anyone needs)."""
     if value is None:
         return ""
     if timezone.now() - value < timedelta(minutes=1):
         return _("just now")
-    # naturaltime says “3 days, 2 hours ago”; the first part is enough on a phone.
-    first = naturaltime(value).split(",")[0].strip()
-    return first if first.endswith(_("ago")) else f"{first} {_('ago')}"
+    return _("%(time)s ago") % {"time": timesince(value, depth=1)}

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from intercession.models import DeliveryStatus, ReminderDelivery, ReminderKind
+from intercession.reminders.content import SAMPLE_TOPICS
 from intercession.reminders.send import send_batch
 from partnerships.models import CheckIn
 
@@ -62,10 +63,9 @@ class Command(BaseCommand):
             if checkin is None:
                 raise CommandError(f"{user.email} goes to no upcoming check-in.")
             return f"checkin:{checkin.pk}"
-        if kind == ReminderKind.TESTIMONY:
-            # Notices belong to the testimonies app; they are reached by their relation name.
-            notice = user.testimony_notices.order_by("-created_at").first()
-            if notice is None:
-                raise CommandError(f"{user.email} has not been told of a testimony yet.")
-            return f"testimony:{notice.testimony_id}"
+        if kind in SAMPLE_TOPICS:  # a kind another app registered
+            try:
+                return SAMPLE_TOPICS[kind](user)
+            except LookupError as error:
+                raise CommandError(str(error)) from error
         return ""
