@@ -32,6 +32,18 @@ def get_membership(
     return membership
 
 
+def current_membership(request: HttpRequest, memberships: list[Membership]) -> Membership | None:
+    """The community the person is working in: the one this request loaded, else the last
+    one they opened, among ``memberships``."""
+    loaded = getattr(request, "membership", None)
+    if loaded is not None:
+        return loaded
+    current_id = (
+        request.session.get(CURRENT_COMMUNITY_SESSION_KEY) if hasattr(request, "session") else None
+    )
+    return next((m for m in memberships if m.community_id == current_id), None)
+
+
 def get_coordinator_membership(request: HttpRequest, slug: str) -> Membership:
     return get_membership(request, slug, roles=[Role.COORDINATOR])
 
@@ -59,7 +71,7 @@ def get_partner_for(membership: Membership, pk: int) -> Partner:
 
 def get_partner_for_edit(membership: Membership, pk: int) -> Partner:
     partner = get_partner_for(membership, pk)
-    if not Partner.objects.editable_by(membership).filter(pk=partner.pk).exists():
+    if not can_write_for(membership, partner):
         raise PermissionDenied
     return partner
 
@@ -80,7 +92,7 @@ def get_request_for(membership: Membership, pk: int) -> PrayerRequest:
 def get_request_for_edit(membership: Membership, pk: int) -> PrayerRequest:
     """Coordinators edit any request of their community; a partner only their own."""
     request = get_request_for(membership, pk)
-    if not (membership.is_coordinator or membership.is_partner):
+    if not can_write_for(membership, request.partner):
         raise PermissionDenied
     return request
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from partnerships.access import CURRENT_COMMUNITY_SESSION_KEY
+from partnerships.access import current_membership
 from partnerships.models import Membership
 
 PARTNER_PAGES = {
@@ -19,16 +19,6 @@ TODAY_PAGES = {"today", "pray_through", "record"}
 GROUP_PAGES = {"group_list", "group", "group_create", "group_edit", "meeting_create"}
 TESTIMONY_PAGES = {"testimony_list", "testimony", "testimony_create", "testimony_edit"}
 CHECKIN_PAGES = {"checkin_list", "checkin", "checkin_create", "checkin_edit", "checkin_notes"}
-
-
-def _current_membership(request: HttpRequest, memberships: list[Membership]) -> Membership | None:
-    loaded = getattr(request, "membership", None)
-    if loaded is not None:
-        return loaded
-    current_id = (
-        request.session.get(CURRENT_COMMUNITY_SESSION_KEY) if hasattr(request, "session") else None
-    )
-    return next((m for m in memberships if m.community_id == current_id), None)
 
 
 def _needs_two_factor_nudge(request: HttpRequest, membership: Membership | None) -> bool:
@@ -52,9 +42,9 @@ def navigation(request: HttpRequest) -> dict:
     memberships = SimpleLazyObject(lambda: list(Membership.objects.for_user(user)))
 
     def current():
-        return _current_membership(request, memberships)
+        return current_membership(request, memberships)
 
-    current_membership = SimpleLazyObject(current)
+    nav_membership = SimpleLazyObject(current)
     return {
         "nav_partner_pages": PARTNER_PAGES,
         "nav_checkin_pages": CHECKIN_PAGES,
@@ -62,7 +52,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav_group_pages": GROUP_PAGES,
         "nav_testimony_pages": TESTIMONY_PAGES,
         "nav_memberships": memberships,
-        "nav_membership": current_membership,
+        "nav_membership": nav_membership,
         "nav_two_factor_nudge": SimpleLazyObject(
             lambda: _needs_two_factor_nudge(request, current())
         ),

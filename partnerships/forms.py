@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.timezones import local_to_aware, time_zone_choices
+from accounts.timezones import local_to_aware, time_zone_choices, time_zone_choices_keeping
 from partnerships.models import (
     Community,
     Membership,
@@ -48,11 +48,19 @@ class CommunityForm(forms.ModelForm):
             }
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices_keeping(self.instance.time_zone)
+
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if not name:
             raise forms.ValidationError(_("Give your community a name."))
         return name
+
+
+class PartnerInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Their email"), max_length=254)
 
 
 class InvitationForm(forms.Form):
@@ -157,11 +165,11 @@ class PartnerForm(forms.ModelForm):
             "life_notes": forms.Textarea(attrs={"rows": 4}),
             "partnership_started": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "stewards": forms.CheckboxSelectMultiple,
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
     def __init__(self, *args, community, self_service: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices_keeping(self.instance.time_zone)
         self.fields["photo"].widget = forms.FileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp"}
         )
@@ -231,11 +239,7 @@ class PrayerRequestForm(forms.ModelForm):
         fields = ["text", "category", "urgent", "visibility", "review_on"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
-            "review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "visibility": forms.RadioSelect,
-        }
-        help_texts = {
-            "review_on": _("If nothing changes by then, it shows up as needing an update.")
         }
 
 

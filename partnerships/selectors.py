@@ -67,6 +67,15 @@ def partners_with_health(
     )
 
 
+def partner_health(partners: QuerySet[Partner], membership) -> list[Partner]:
+    """The partners with their health annotations and ``checkin_state`` set."""
+    rows = list(partners_with_health(partners, membership))
+    now = timezone.now()
+    for partner in rows:
+        partner.checkin_state = checkin_state(partner, now)
+    return rows
+
+
 def checkin_state(partner: Partner, now: datetime | None = None) -> str:
     """'scheduled', 'ok', 'due' or 'overdue' for a partner annotated by partners_with_health.
 

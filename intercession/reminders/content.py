@@ -30,7 +30,7 @@ from partnerships.models import (
     Role,
     Visibility,
 )
-from partnerships.selectors import checkin_state, partners_with_health
+from partnerships.selectors import partner_health
 
 
 class Batch:
@@ -236,13 +236,12 @@ def _checkin_digest(delivery: ReminderDelivery, batch: Batch):
     now = timezone.now()
     sections = []
     for membership in Membership.objects.for_user(user).filter(role=Role.COORDINATOR):
-        partners = list(
-            partners_with_health(Partner.objects.filter(community=membership.community), membership)
-        )
         needing = [
-            {"name": p.public_name, "state": state}
-            for p in partners
-            if (state := checkin_state(p, now)) in {"due", "overdue"}
+            {"name": p.public_name, "state": p.checkin_state}
+            for p in partner_health(
+                Partner.objects.filter(community=membership.community), membership
+            )
+            if p.checkin_state in {"due", "overdue"}
         ]
         needing.sort(key=lambda p: p["state"] != "overdue")
         upcoming = [

@@ -1,5 +1,5 @@
 from partnerships.models.calendar import CalendarFeed
-from partnerships.models.checkins import CheckIn, CheckInMode, CheckInStatus
+from partnerships.models.checkins import CheckIn, CheckInStatus
 from partnerships.models.community import (
     INVITATION_LIFETIME,
     PRAYING_ROLES,
@@ -24,7 +24,6 @@ __all__ = [
     "Cadence",
     "CalendarFeed",
     "CheckIn",
-    "CheckInMode",
     "CheckInStatus",
     "Child",
     "Community",

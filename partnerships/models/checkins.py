@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from partnerships.models.community import PRAYING_ROLES
 from partnerships.models.partners import MeetingMode, Partner
 
-CheckInMode = MeetingMode
-
 
 class CheckInStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")

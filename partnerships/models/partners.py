@@ -73,13 +73,6 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
             intercessor_groups__members__in=user_ids,
         )
 
-    def editable_by(self, membership) -> PartnerQuerySet:
-        if membership.is_coordinator:
-            return self.filter(community_id=membership.community_id)
-        if membership.is_partner:
-            return self.filter(community_id=membership.community_id, user_id=membership.user_id)
-        return self.none()
-
 
 class Partner(models.Model):
     """Someone the community befriends and prays for: a missionary, a marketplace leader, a
@@ -175,8 +168,7 @@ class Partner(models.Model):
 
     @property
     def initials(self) -> str:
-        source = self.public_name if self.sensitive else self.name
-        letters = [word[0] for word in source.split() if word[0].isalpha()]
+        letters = [word[0] for word in self.public_name.split() if word[0].isalpha()]
         return "".join(letters[:2]).upper()
 
     @property

@@ -191,6 +191,10 @@ def next_checkin_times(checkin: CheckIn, time_zone: str) -> tuple[datetime, date
 
 @transaction.atomic
 def checkin_schedule_next(*, checkin: CheckIn, time_zone: str, created_by: User) -> CheckIn:
+    if checkin.status != CheckInStatus.HELD:
+        raise ValidationError(_("The next check-in is proposed once this one has been held."))
+    if CheckIn.objects.filter(partner_id=checkin.partner_id).upcoming().exists():
+        raise ValidationError(_("The next check-in is already scheduled."))
     starts_at, ends_at = next_checkin_times(checkin, time_zone)
     return checkin_schedule(
         partner=checkin.partner,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from partnerships.models import CheckIn, Partner, PrayerRequest, RequestStatus, RequestUpdate
+from partnerships.models.requests import default_review_on
 
 MAX_REQUEST_LENGTH = 2000
 
@@ -63,6 +63,7 @@ def _check_review_on(review_on: date) -> None:
         raise ValidationError({"review_on": _("Choose a review date from today on.")})
 
 
+@transaction.atomic
 def request_edit(
     *,
     request: PrayerRequest,
@@ -72,6 +73,7 @@ def request_edit(
     visibility: str,
     review_on: date,
 ) -> PrayerRequest:
+    request = PrayerRequest.objects.select_for_update().get(pk=request.pk)
     request.text = _clean_text(text)
     request.category = category
     request.urgent = urgent
@@ -81,7 +83,9 @@ def request_edit(
     request.review_on = review_on
     request.updated_at = timezone.now()
     request.full_clean()
-    request.save()
+    request.save(
+        update_fields=["text", "category", "urgent", "visibility", "review_on", "updated_at"]
+    )
     return request
 
 
@@ -101,7 +105,7 @@ def request_update_add(*, request: PrayerRequest, text: str, author: User) -> Re
     update = RequestUpdate.objects.create(
         request=request, text=_clean_text(text), created_by=author
     )
-    request.review_on = timezone.localdate() + relativedelta(months=1)
+    request.review_on = default_review_on()
     request.updated_at = timezone.now()
     request.save(update_fields=["review_on", "updated_at"])
     return update

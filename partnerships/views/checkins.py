@@ -20,7 +20,7 @@ from partnerships.access import (
 )
 from partnerships.calendar import checkin_calendar
 from partnerships.forms import CheckInForm, CheckInNotesForm
-from partnerships.models import CheckIn
+from partnerships.models import CheckIn, CheckInStatus
 from partnerships.views.common import add_errors
 
 TIME_FIELDS = {"starts_at": "start", "ends_at": "end"}
@@ -141,7 +141,11 @@ def checkin_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "same_zone": request.user.time_zone == partner.time_zone,
         "has_begun": checkin.starts_at <= timezone.now(),
     }
-    if membership.is_coordinator and checkin.status == "held":
+    if (
+        membership.is_coordinator
+        and checkin.status == CheckInStatus.HELD
+        and not CheckIn.objects.filter(partner=partner).upcoming().exists()
+    ):
         starts_at, _ends = services.next_checkin_times(checkin, request.user.time_zone)
         context["next_proposal"] = starts_at.astimezone(viewer_zone)
     return render(request, "partnerships/checkin_detail.html", context)

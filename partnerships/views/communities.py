@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from partnerships import services
 from partnerships.access import (
     CURRENT_COMMUNITY_SESSION_KEY,
+    current_membership,
     get_coordinator_membership,
     get_invitation_for,
     get_member_for,
@@ -30,8 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = list(Membership.objects.for_user(request.user))
     if not memberships:
         return render(request, "partnerships/welcome.html")
-    current_id = request.session.get(CURRENT_COMMUNITY_SESSION_KEY)
-    membership = next((m for m in memberships if m.community_id == current_id), memberships[0])
+    membership = current_membership(request, memberships) or memberships[0]
     return redirect("partnerships:community", slug=membership.community.slug)
 
 

@@ -10,8 +10,7 @@ from partnerships.forms import DashboardFilterForm
 from partnerships.models import Partner
 from partnerships.selectors import (
     answered_by_month,
-    checkin_state,
-    partners_with_health,
+    partner_health,
     prayer_activity,
     recent_testimonies,
 )
@@ -34,10 +33,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             partners = partners.filter(kind=filters.cleaned_data["kind"])
         if filters.cleaned_data["status"]:
             partners = partners.filter(status=filters.cleaned_data["status"])
-    rows = list(partners_with_health(partners, membership))
+    rows = partner_health(partners, membership)
     activity = prayer_activity([p.pk for p in rows])
     for partner in rows:
-        partner.checkin_state = checkin_state(partner)
         partner.activity = activity[partner.pk]
     rows.sort(key=lambda p: (STATE_ORDER[p.checkin_state], p.name.lower()))
     months = answered_by_month(community)
@@ -85,5 +83,4 @@ def _chart(months, peak: int) -> dict:
         "bars": bars,
         "width": len(months) * (width + gap) - gap,
         "height": height,
-        "peak": peak,
     }

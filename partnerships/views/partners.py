@@ -15,7 +15,7 @@ from partnerships.access import (
     get_partner_for,
     get_partner_for_edit,
 )
-from partnerships.forms import PartnerForm
+from partnerships.forms import PartnerForm, PartnerInviteForm
 from partnerships.models import (
     CheckIn,
     Child,
@@ -25,23 +25,20 @@ from partnerships.models import (
     RequestUpdate,
     Role,
 )
-from partnerships.selectors import checkin_state, partners_with_health
-from partnerships.views.common import add_errors
+from partnerships.selectors import partner_health
+from partnerships.views.common import act_and_tell, add_errors
 
 
 @login_required
 @require_safe
 def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
-    partners = partners_with_health(
+    partners = partner_health(
         Partner.objects.visible_to(membership).prefetch_related(
             Prefetch("children", queryset=Child.objects.order_by("birth_year"))
         ),
         membership,
     )
-    partners = list(partners)
-    for partner in partners:
-        partner.checkin_state = checkin_state(partner)
     return render(
         request,
         "partnerships/partner_list.html",
@@ -138,7 +135,7 @@ def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     checkins = (
         CheckIn.objects.visible_to(membership).filter(partner=partner).order_by("-starts_at")[:24]
     )
-    health = partners_with_health(Partner.objects.filter(pk=partner.pk), membership).get()
+    (health,) = partner_health(Partner.objects.filter(pk=partner.pk), membership)
     context = {
         "membership": membership,
         "community": membership.community,
@@ -148,7 +145,7 @@ def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "active_requests": active,
         "past_requests": past,
         "checkins": checkins,
-        "checkin_state": checkin_state(health),
+        "checkin_state": health.checkin_state,
         "can_edit": can_write_for(membership, partner),
         "pending_invitation": partner.invitations.pending().first()
         if membership.is_coordinator
@@ -180,24 +177,24 @@ def partner_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Invite a partner to sign in to their own page; accepting links the account."""
     membership = get_coordinator_membership(request, slug)
     partner = get_partner_for(membership, pk)
-    email = request.POST.get("email", "")
     if partner.user_id:
         raise PermissionDenied
-    try:
-        from django.core.validators import validate_email
-
-        validate_email(email)
-        services.invitation_send(
-            community=membership.community,
-            email=email,
-            role=Role.PARTNER,
-            invited_by=request.user,
-            partner=partner,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Invitation sent to %(email)s.") % {"email": email.strip().lower()}
-        )
+    form = PartnerInviteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["email"]))
+        return redirect("partnerships:partner", slug=slug, pk=pk)
+    sent = []
+    act_and_tell(
+        request,
+        lambda: sent.append(
+            services.invitation_send(
+                community=membership.community,
+                email=form.cleaned_data["email"],
+                role=Role.PARTNER,
+                invited_by=request.user,
+                partner=partner,
+            )
+        ),
+        lambda: _("Invitation sent to %(email)s.") % {"email": sent[0].email},
+    )
     return redirect("partnerships:partner", slug=slug, pk=pk)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +12,7 @@ from partnerships.access import (
     can_write_for,
     get_coordinator_membership,
     get_membership,
-    get_partner_for,
+    get_partner_for_edit,
     get_request_for,
     get_request_for_edit,
 )
@@ -26,9 +26,7 @@ from partnerships.views.common import act_and_tell, add_errors
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
-    partner = get_partner_for(membership, pk)
-    if not can_write_for(membership, partner):
-        raise PermissionDenied
+    partner = get_partner_for_edit(membership, pk)
     form = PrayerRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,9 +94,7 @@ def request_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = PrayerRequestForm(request.POST or None, instance=prayer_request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_edit(
-                request=PrayerRequest.objects.get(pk=prayer_request.pk), **form.cleaned_data
-            )
+            services.request_edit(request=prayer_request, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:

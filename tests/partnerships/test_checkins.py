@@ -244,3 +244,17 @@ def test_twelve_hours_are_counted_in_real_time_on_a_dst_day(partner, coordinator
         checkin_schedule(
             partner=partner, starts_at=start, ends_at=end, mode="coffee", created_by=coordinator
         )
+
+
+def test_the_next_one_follows_a_held_check_in_while_none_is_booked(
+    coordinator_client, community, partner
+):
+    scheduled = make_checkin(partner, starts_in_days=3)
+    coordinator_client.post(url("checkin_next", community, scheduled))
+    assert CheckIn.objects.count() == 1  # not held yet: nothing proposed, nothing added
+    held = make_checkin(partner, starts_in_days=-2, status=CheckInStatus.HELD)
+    page = coordinator_client.get(url("checkin", community, held)).content.decode()
+    assert "Schedule the next one" not in page  # one is already booked
+    response = coordinator_client.post(url("checkin_next", community, held), follow=True)
+    assert "The next check-in is already scheduled." in response.content.decode()
+    assert CheckIn.objects.count() == 2

@@ -300,3 +300,11 @@ def test_intercessors_count_only_the_requests_they_may_see(community, intercesso
     make_request(tomasz, text="Coordinators only", visibility="coordinators")
     page = client_for(intercessor).get(reverse("partnerships:partner_list", args=[community.slug]))
     assert "1 request" in page.content.decode() and "2 requests" not in page.content.decode()
+
+
+def test_a_stored_older_zone_name_stays_selectable(coordinator_client, community):
+    partner = make_partner(community, time_zone="Asia/Calcutta")
+    page = coordinator_client.get(
+        reverse("partnerships:partner_edit", args=[community.slug, partner.pk])
+    ).content.decode()
+    assert '<option value="Asia/Calcutta" selected>' in page
