@@ -6,7 +6,7 @@ from accounts.models import User
 from accounts.timezones import time_zone_choices, time_zone_choices_keeping
 from intercession.models import IntercessorGroup
 from intercession.services import MAX_NOTE_LENGTH
-from partnerships.models import Partner, PartnerStatus, PrayerRequest
+from partnerships.models import PRAYING_ROLES, Partner, PartnerStatus, PrayerRequest, Role
 from partnerships.selectors import praying_people
 
 
@@ -51,6 +51,8 @@ class GroupForm(forms.ModelForm):
             .filter(Q(status=PartnerStatus.ACTIVE) | Q(pk__in=adopted.values("pk")))
             .order_by("name")
         )
+        # Only coordinators form groups: they know every partner by name.
+        self.fields["partners"].label_from_instance = lambda partner: partner.name
 
 
 class PrayerForm(forms.Form):
@@ -136,6 +138,16 @@ class ReminderSettingsForm(forms.Form):
         label=_("Tell me when a request I prayed for is answered"), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, roles: set[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = time_zone_choices_keeping(user.time_zone)
+        # Offer only the reminders that can reach this person in one of their roles.
+        if not roles & set(PRAYING_ROLES):
+            for name in ("daily_enabled", "daily_time", "weekly_enabled", "checkin_eve_enabled"):
+                del self.fields[name]
+        if Role.COORDINATOR not in roles:
+            del self.fields["checkin_digest_enabled"]
+        if Role.PARTNER in roles:
+            self.fields["testimony_enabled"].label = _(
+                "Tell me when a request I prayed for, or one of my own, is answered"
+            )

@@ -173,12 +173,12 @@ class PartnerForm(forms.ModelForm):
         self.fields["photo"].widget = forms.FileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp"}
         )
-        self.fields["photo"].help_text = _("Optional. JPEG, PNG or WebP, up to 5 MB.")
+        self.fields["photo"].help_text = _("JPEG, PNG or WebP, up to 5 MB.")
         if self.instance.pk:
             self.fields["children"].initial = [
                 (child.name, child.birth_year) for child in self.instance.children.all()
             ]
-        else:
+        if not self.instance.photo:
             del self.fields["remove_photo"]
         members = Membership.objects.filter(community=community).select_related("user")
         self.fields["stewards"].queryset = User.objects.filter(
@@ -197,6 +197,7 @@ class PartnerForm(forms.ModelForm):
             for name in list(self.fields):
                 if name not in PARTNER_SELF_FIELDS + ("children", "photo", "remove_photo"):
                     del self.fields[name]
+            self.fields["time_zone"].label = _("Your time zone")
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

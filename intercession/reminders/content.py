@@ -153,6 +153,7 @@ def _daily(delivery: ReminderDelivery, batch: Batch):
             cards.append(
                 {
                     "name": partner.public_name,
+                    "short_name": partner.public_name if partner.sensitive else partner.first_name,
                     "sensitive": partner.sensitive,
                     "family": "" if partner.sensitive else partner.family_summary,
                     "requests": [
@@ -175,9 +176,7 @@ def _daily(delivery: ReminderDelivery, batch: Batch):
         sections.append({"community": membership.community, "cards": cards, "today_url": today_url})
     if not sections:
         raise NothingToSend("no partners on the list yet")
-    names = [
-        c["name"] if c["sensitive"] else c["name"].split()[0] for s in sections for c in s["cards"]
-    ]
+    names = [c["short_name"] for s in sections for c in s["cards"]]
     return "intercession/email/daily", {"sections": sections, "names": names}, []
 
 

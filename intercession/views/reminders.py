@@ -16,6 +16,7 @@ from intercession.reminders import preferences
 from intercession.reminders.tokens import LinkError, read_prayed_token, read_unsubscribe_token
 from intercession.services import prayer_record
 from partnerships.access import get_coordinator_membership
+from partnerships.models import Membership
 
 
 @login_required
@@ -31,9 +32,13 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         "checkin_eve_enabled": pref.checkin_eve_enabled,
         "testimony_enabled": pref.testimony_enabled,
     }
-    form = ReminderSettingsForm(request.POST or None, initial=initial, user=request.user)
+    roles = set(Membership.objects.for_user(request.user).values_list("role", flat=True))
+    form = ReminderSettingsForm(
+        request.POST or None, initial=initial, user=request.user, roles=roles
+    )
     if request.method == "POST" and form.is_valid():
-        preferences.reminders_update(user=request.user, **form.cleaned_data)
+        # Reminders not offered to this person keep their setting.
+        preferences.reminders_update(user=request.user, **{**initial, **form.cleaned_data})
         messages.success(request, _("Your reminders are saved."))
         return redirect("intercession:reminder_settings")
     return render(

@@ -51,6 +51,10 @@ def partner_photo_path(instance: Partner, filename: str) -> str:
     return f"partners/{uuid.uuid4().hex}.jpg"
 
 
+# Words before a first name that are not the name.
+NAME_TITLES = {"pastor", "pr", "rev", "revd", "reverend", "dr", "mr", "mrs", "ms", "miss", "fr"}
+
+
 class PartnerQuerySet(models.QuerySet["Partner"]):
     def visible_to(self, membership) -> PartnerQuerySet:
         """Partners this member may see: coordinators all of their community's, a partner only
@@ -157,7 +161,14 @@ class Partner(models.Model):
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.split() else self.name
+        """How a prayer names them: “Tomasz”, “Samuel” for Pastor Samuel Mensah, “Ravi & Priya”
+        for a couple."""
+        words = self.name.split()
+        while len(words) > 1 and words[0].rstrip(".").lower() in NAME_TITLES:
+            words = words[1:]
+        if len(words) > 2 and words[1].lower() in {"&", "and", "+"}:
+            return " ".join(words[:3])
+        return words[0] if words else self.name
 
     @property
     def family_summary(self) -> str:

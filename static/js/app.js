@@ -67,7 +67,14 @@
     render();
   }
 
+  // On a phone the tab strip scrolls sideways: bring the current tab into view.
+  function showCurrentTab() {
+    var current = document.querySelector('.tabs [aria-current="page"]');
+    if (current) current.scrollIntoView({ block: "nearest", inline: "center" });
+  }
+
   document.addEventListener("DOMContentLoaded", detectTimeZone);
+  document.addEventListener("DOMContentLoaded", showCurrentTab);
   document.addEventListener("DOMContentLoaded", prayerTimer);
   document.addEventListener("keydown", closeMenusOnEscape);
   document.addEventListener("click", closeMenus);

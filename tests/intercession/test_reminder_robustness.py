@@ -229,3 +229,17 @@ def test_the_eve_reminder_is_written_once_not_tried_every_minute(monkeypatch):
             dispatch.dispatch_due(moment)
     assert len(calls) == 1
     assert ReminderDelivery.objects.filter(kind="checkin_eve").count() == 1
+
+
+def test_a_partner_is_offered_only_the_reminders_that_can_reach_them(community, partner):
+    client = client_for(partner)
+    page = client.get(reverse("intercession:reminder_settings")).content.decode()
+    assert "Send me my prayer list every day" not in page
+    assert "which partners are due a check-in" not in page
+    assert "or one of my own, is answered" in page
+    response = client.post(
+        reverse("intercession:reminder_settings"), {"time_zone": "Europe/Warsaw"}
+    )
+    assert response.status_code == 302
+    pref = ReminderPreference.objects.get(user=partner)
+    assert pref.daily_enabled and not pref.testimony_enabled

@@ -308,3 +308,17 @@ def test_a_stored_older_zone_name_stays_selectable(coordinator_client, community
         reverse("partnerships:partner_edit", args=[community.slug, partner.pk])
     ).content.decode()
     assert '<option value="Asia/Calcutta" selected>' in page
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [
+        ("Tomasz Nowak", "Tomasz"),
+        ("Pastor Samuel Mensah", "Samuel"),
+        ("Rev. Dr. Ada Obi", "Ada"),
+        ("Ravi & Priya Kumar", "Ravi & Priya"),
+        ("Pastor", "Pastor"),
+    ],
+)
+def test_a_partner_is_prayed_for_by_first_name(community, name, first):
+    assert make_partner(community, name=name).first_name == first

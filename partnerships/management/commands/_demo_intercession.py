@@ -26,7 +26,7 @@ GROUPS = [
         time(6, 30),
         "Video call",
         ["coordinator@example.org", "ruth@example.org"],
-        ["Pastor", "Ravi"],
+        ["Samuel", "Ravi & Priya"],
     ),
 ]
 NOTES = [

@@ -129,7 +129,7 @@ def seed_partners(community, coordinator, users_by_email) -> list[Partner]:
 def _history(partner, coordinator, now, today) -> None:
     first = partner.first_name
     # Monthly check-ins held over the last months; the most recent one a little while ago.
-    last_gap = {"Marcus": 70, "Pastor": 45, "Leila": 20}.get(first, 12)
+    last_gap = {"Marcus": 70, "Samuel": 45, "Leila": 20}.get(first, 12)
     for months_ago in (3, 2, 1):
         starts = (now - timedelta(days=last_gap + 30 * (months_ago - 1))).replace(
             hour=10, minute=0, second=0, microsecond=0
@@ -144,14 +144,14 @@ def _history(partner, coordinator, now, today) -> None:
             notes=f"Good time with {first}. Talked about family first, then the work.",
         )
         checkin.attendees.set([coordinator])
-    if first in {"Tomasz", "Ravi"}:
+    if first in {"Tomasz", "Ravi & Priya"}:
         starts = (now + timedelta(days=9)).replace(hour=10, minute=0, second=0, microsecond=0)
         upcoming = CheckIn.objects.create(
             partner=partner,
             starts_at=starts,
             ends_at=starts + timedelta(hours=1),
             mode=partner.meeting_mode,
-            place="Café Nero, High Street" if first == "Ravi" else "",
+            place="Café Nero, High Street" if first == "Ravi & Priya" else "",
             link=partner.video_link,
             created_by=coordinator,
         )
