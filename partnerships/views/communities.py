@@ -130,7 +130,9 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
-    form = InvitationForm(request.POST or None, initial={"role": request.GET.get("role")})
+    form = InvitationForm(
+        request.POST or None, initial={"role": request.GET.get("role") or Role.INTERCESSOR}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_send(
