@@ -204,6 +204,7 @@ def _notify_those_who_prayed(testimony: Testimony) -> int:
                 user_id=user_id,
                 kind=ReminderKind.TESTIMONY,
                 topic=f"testimony:{testimony.pk}",
+                community_id=testimony.partner.community_id,
                 local_date=timezone.localdate(now, ZoneInfo(time_zone)),
                 due_at=now,
             )

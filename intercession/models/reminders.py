@@ -68,9 +68,11 @@ class DeliveryStatus(models.TextChoices):
 
 class ReminderDeliveryQuerySet(models.QuerySet["ReminderDelivery"]):
     def for_community(self, community) -> ReminderDeliveryQuerySet:
-        """Deliveries to the people of a community, newest first."""
+        """Deliveries to the people of a community, newest first: those about this community,
+        and their daily lists and digests; never what they got about another community."""
         return (
             self.filter(user__memberships__community=community)
+            .filter(Q(community__isnull=True) | Q(community=community))
             .select_related("user")
             .order_by("-created_at")
         )
@@ -86,6 +88,11 @@ class ReminderDelivery(models.Model):
     )
     kind = models.CharField(max_length=20, choices=ReminderKind)
     topic = models.CharField(max_length=40, blank=True)
+    # The community a reminder is about (a group's, a check-in's, a testimony's); empty for
+    # the daily list and the check-ins digest, which gather all of a person's communities.
+    community = models.ForeignKey(
+        "partnerships.Community", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     local_date = models.DateField()
     due_at = models.DateTimeField()
     status = models.CharField(

@@ -76,12 +76,19 @@ def group_next_reminder(group: IntercessorGroup, after: datetime) -> datetime:
     return schedule.next_weekly(weekday, at, ZoneInfo(group.time_zone), after)
 
 
-def _create(user_id: int, kind: str, topic: str, local_date, due_at: datetime) -> int | None:
+def _create(
+    user_id: int, kind: str, topic: str, local_date, due_at: datetime, community_id=None
+) -> int | None:
     """Write one delivery; None when it was already written for that day."""
     try:
         with transaction.atomic():
             return ReminderDelivery.objects.create(
-                user_id=user_id, kind=kind, topic=topic, local_date=local_date, due_at=due_at
+                user_id=user_id,
+                kind=kind,
+                topic=topic,
+                local_date=local_date,
+                due_at=due_at,
+                community_id=community_id,
             ).pk
     except IntegrityError:
         return None  # already written for that day
@@ -186,6 +193,7 @@ def _weekly(now: datetime) -> list[int]:
                     f"group:{group.pk}",
                     occurrence.astimezone(zone).date(),
                     occurrence,
+                    group.community_id,
                 )
                 if pk:
                     created.append(pk)
@@ -267,7 +275,14 @@ def _checkin_eve(now: datetime) -> list[int]:
                 continue
             if (user.pk, f"checkin:{checkin.pk}", day) in written:
                 continue
-            pk = _create(user.pk, ReminderKind.CHECKIN_EVE, f"checkin:{checkin.pk}", day, due)
+            pk = _create(
+                user.pk,
+                ReminderKind.CHECKIN_EVE,
+                f"checkin:{checkin.pk}",
+                day,
+                due,
+                checkin.partner.community_id,
+            )
             if pk:
                 created.append(pk)
     return created

@@ -100,7 +100,8 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} in {self.community}"
+        # Not the person's name: a partner's account carries it, and str() reaches admin logs.
+        return f"Membership #{self.pk}: {self.get_role_display()} in {self.community}"
 
     @property
     def is_coordinator(self) -> bool:

@@ -243,3 +243,32 @@ def test_a_partner_is_offered_only_the_reminders_that_can_reach_them(community, 
     assert response.status_code == 302
     pref = ReminderPreference.objects.get(user=partner)
     assert pref.daily_enabled and not pref.testimony_enabled
+
+
+def test_coordinators_see_only_deliveries_about_their_own_community(
+    community, coordinator_client, intercessor, other_community
+):
+    from intercession.models import IntercessorGroup
+
+    partner = make_partner(community)
+    here = make_group(community, members=[intercessor], partners=[partner], name="Here")
+    make_member(other_community, Role.INTERCESSOR)
+    intercessor.memberships.create(community=other_community, role=Role.INTERCESSOR)
+    there = IntercessorGroup.objects.create(
+        community=other_community, name="There", weekday=1, meeting_time=time(9), time_zone="UTC"
+    )
+    delivery(intercessor, kind="weekly", topic=f"group:{here.pk}", community=community)
+    delivery(
+        intercessor,
+        kind="weekly",
+        topic=f"group:{there.pk}",
+        community=other_community,
+        last_error="ELSEWHERE-ERROR",
+    )
+    delivery(intercessor, kind="daily")
+    page = coordinator_client.get(
+        reverse("intercession:deliveries", args=[community.slug])
+    ).content.decode()
+    assert "ELSEWHERE-ERROR" not in page
+    rows = ReminderDelivery.objects.for_community(community)
+    assert sorted(rows.values_list("kind", flat=True)) == ["daily", "weekly"]
