@@ -55,16 +55,23 @@ def ensure_schedules(now: datetime) -> None:
     new = {m.user_id: new_preference(m.user, now) for m in missing}
     if new:
         ReminderPreference.objects.bulk_create(new.values(), ignore_conflicts=True)
-    # Rows written without due times (before the settings page gave them) get them now.
-    for pref in ReminderPreference.objects.filter(
-        Q(daily_next_at__isnull=True) | Q(checkin_digest_next_at__isnull=True)
-    ).select_related("user"):
-        fresh = new_preference(pref.user, now)
-        ReminderPreference.objects.filter(pk=pref.pk).update(
-            daily_next_at=pref.daily_next_at
-            or schedule.next_daily(pref.daily_time, ZoneInfo(pref.user.time_zone), now),
-            checkin_digest_next_at=pref.checkin_digest_next_at or fresh.checkin_digest_next_at,
+    # Rows written without due times (before the settings page gave them) get them now;
+    # a reminder that is turned off needs none.
+    unscheduled = list(
+        ReminderPreference.objects.filter(
+            Q(daily_enabled=True, daily_next_at__isnull=True)
+            | Q(checkin_digest_enabled=True, checkin_digest_next_at__isnull=True)
+        ).select_related("user")[:CLAIM_BATCH]
+    )
+    for pref in unscheduled:
+        zone = ZoneInfo(pref.user.time_zone)
+        pref.daily_next_at = pref.daily_next_at or schedule.next_daily(pref.daily_time, zone, now)
+        pref.checkin_digest_next_at = pref.checkin_digest_next_at or schedule.next_weekly(
+            schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
         )
+    ReminderPreference.objects.bulk_update(
+        unscheduled, ["daily_next_at", "checkin_digest_next_at"], batch_size=500
+    )
     for group in IntercessorGroup.objects.filter(paused=False, reminder_next_at__isnull=True):
         IntercessorGroup.objects.filter(pk=group.pk, reminder_next_at__isnull=True).update(
             reminder_next_at=group_next_reminder(group, now)

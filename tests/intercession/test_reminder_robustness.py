@@ -272,3 +272,11 @@ def test_coordinators_see_only_deliveries_about_their_own_community(
     assert "ELSEWHERE-ERROR" not in page
     rows = ReminderDelivery.objects.for_community(community)
     assert sorted(rows.values_list("kind", flat=True)) == ["daily", "weekly"]
+
+
+def test_a_reminder_that_is_off_is_not_given_a_due_time(community, intercessor):
+    ReminderPreference.objects.create(
+        user=intercessor, daily_next_at=timezone.now(), checkin_digest_enabled=False
+    )
+    dispatch.ensure_schedules(timezone.now())
+    assert ReminderPreference.objects.get(user=intercessor).checkin_digest_next_at is None
