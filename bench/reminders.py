@@ -90,7 +90,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from intercession.models import ReminderPreference
+    from notifications.models import Preference
 
     connection.cursor().execute("ANALYZE")
     now = timezone.now()
@@ -98,7 +98,7 @@ def main() -> None:
     for _ in range(5):
         t = time.perf_counter()
         list(
-            ReminderPreference.objects.filter(
+            Preference.objects.filter(
                 daily_enabled=True, bounced_at__isnull=True, daily_next_at__lte=now
             )
             .order_by("daily_next_at")
@@ -141,10 +141,12 @@ def main() -> None:
         )
     time.sleep(6)
 
-    from intercession.reminders.dispatch import dispatch_due
+    from notifications.dispatch import dispatch_due
+    from notifications.tasks import enqueue_deliveries
 
     t0 = time.perf_counter()
     ids = dispatch_due()
+    enqueue_deliveries(ids)
     t1 = time.perf_counter()
     print(f"dispatch: {len(ids):,} deliveries written and queued in {t1 - t0:.1f} s")
     deadline = t0 + 900
@@ -170,7 +172,8 @@ def seed(people: int, due: int) -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from intercession.models import IntercessorGroup, ReminderPreference
+    from intercession.models import IntercessorGroup
+    from notifications.models import Preference
     from partnerships.models import Child, Community, Membership, Partner, PrayerRequest, Role
 
     now = timezone.now()
@@ -220,9 +223,9 @@ def seed(people: int, due: int) -> None:
             [IntercessorGroup.members.through(intercessorgroup=group, user=u) for u in users[:due]],
             batch_size=5000,
         )
-        ReminderPreference.objects.bulk_create(
+        Preference.objects.bulk_create(
             [
-                ReminderPreference(
+                Preference(
                     user=u,
                     daily_next_at=now - timedelta(seconds=30)
                     if i < due

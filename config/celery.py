@@ -19,13 +19,13 @@ app.conf.beat_schedule = {
     # Every minute: turn due reminder schedules into deliveries (daily lists, weekly group
     # reminders, check-in nudges), each at the recipient's own local time.
     "dispatch-reminders": {
-        "task": "intercession.tasks.dispatch_reminders",
+        "task": "notifications.tasks.dispatch_reminders",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
     # Every five minutes: queue again any delivery a dead worker left behind.
     "sweep-reminders": {
-        "task": "intercession.tasks.sweep_reminders",
+        "task": "notifications.tasks.sweep_reminders",
         "schedule": 300.0,
         "options": {"expires": 290},
     },

@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IntercessionConfig(AppConfig):
-    """Weekly intercessor groups, the daily prayer list, the prayer record and reminders."""
+    """Weekly intercessor groups, the daily prayer list and the prayer record."""
 
     name = "intercession"
     verbose_name = _("Intercession")
+
+    def ready(self) -> None:
+        from intercession import notices
+
+        notices.register()

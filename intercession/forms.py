@@ -3,10 +3,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.timezones import time_zone_choices, time_zone_choices_keeping
+from accounts.timezones import time_zone_choices
 from intercession.models import IntercessorGroup
 from intercession.services import MAX_NOTE_LENGTH
-from partnerships.models import PRAYING_ROLES, Partner, PartnerStatus, PrayerRequest, Role
+from partnerships.models import Partner, PartnerStatus, PrayerRequest
 from partnerships.selectors import praying_people
 
 
@@ -114,40 +114,3 @@ class MeetingForm(forms.Form):
         self.fields["attendees"].label_from_instance = lambda user: user.display_name
         self.fields["requests"].queryset = requests
         self.fields["requests"].label_from_instance = lambda r: f"{r.partner.name}: {r.text[:120]}"
-
-
-class ReminderSettingsForm(forms.Form):
-    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
-    daily_enabled = forms.BooleanField(label=_("Send me my prayer list every day"), required=False)
-    daily_time = forms.TimeField(
-        label=_("At"),
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        error_messages={"invalid": _("Enter a time such as 07:00.")},
-    )
-    weekly_enabled = forms.BooleanField(
-        label=_("Remind me of my group's weekly meeting"), required=False
-    )
-    checkin_digest_enabled = forms.BooleanField(
-        label=_("Tell me on Mondays which partners are due a check-in (coordinators)"),
-        required=False,
-    )
-    checkin_eve_enabled = forms.BooleanField(
-        label=_("Remind me the day before a check-in I go to"), required=False
-    )
-    testimony_enabled = forms.BooleanField(
-        label=_("Tell me when a request I prayed for is answered"), required=False
-    )
-
-    def __init__(self, *args, user, roles: set[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices_keeping(user.time_zone)
-        # Offer only the reminders that can reach this person in one of their roles.
-        if not roles & set(PRAYING_ROLES):
-            for name in ("daily_enabled", "daily_time", "weekly_enabled", "checkin_eve_enabled"):
-                del self.fields[name]
-        if Role.COORDINATOR not in roles:
-            del self.fields["checkin_digest_enabled"]
-        if Role.PARTNER in roles:
-            self.fields["testimony_enabled"].label = _(
-                "Tell me when a request I prayed for, or one of my own, is answered"
-            )

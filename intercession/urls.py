@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intercession.views import groups, reminders, today
+from intercession.views import groups, links, today
 
 app_name = "intercession"
 urlpatterns = [
@@ -18,8 +18,5 @@ urlpatterns = [
         groups.meeting_create,
         name="meeting_create",
     ),
-    path("c/<slug:slug>/deliveries/", reminders.deliveries, name="deliveries"),
-    path("reminders/", reminders.reminder_settings, name="reminder_settings"),
-    path("r/prayed/<str:token>/", reminders.prayed_link, name="prayed_link"),
-    path("r/unsubscribe/<str:token>/", reminders.unsubscribe, name="unsubscribe"),
+    path("r/prayed/<str:token>/", links.prayed_link, name="prayed_link"),
 ]

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.models import Delivery
 from partnerships.models import (
     CheckIn,
     CheckInStatus,
@@ -38,6 +39,13 @@ def praying_people(community: Community) -> QuerySet[User]:
     return User.objects.filter(
         pk__in=Membership.objects.filter(community=community).praying().values("user_id")
     ).order_by("name")
+
+
+def community_deliveries(community: Community) -> QuerySet[Delivery]:
+    """The emails sent to a community's people that its coordinators may see."""
+    return Delivery.objects.for_community(
+        community.pk, Membership.objects.filter(community=community).values("user_id")
+    )
 
 
 def partners_with_health(

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 
-from partnerships.emails import build_email
+from notifications.emails import build_email
 from partnerships.models import Invitation
 from partnerships.tokens import invitation_token
 

@@ -1,6 +1,14 @@
 from django.urls import include, path
 
-from partnerships.views import calendar, checkins, communities, dashboard, partners, requests
+from partnerships.views import (
+    calendar,
+    checkins,
+    communities,
+    dashboard,
+    deliveries,
+    partners,
+    requests,
+)
 
 app_name = "partnerships"
 
@@ -18,6 +26,7 @@ community_urls = [
         "invitations/<int:pk>/revoke/", communities.invitation_revoke_view, name="invitation_revoke"
     ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("deliveries/", deliveries.deliveries, name="deliveries"),
     path("partners/", partners.partner_list, name="partner_list"),
     path("partners/new/", partners.partner_create, name="partner_create"),
     path("partners/<int:pk>/", partners.partner_detail, name="partner"),

@@ -9,8 +9,6 @@ class TestimoniesConfig(AppConfig):
     verbose_name = _("Testimonies")
 
     def ready(self) -> None:
-        from intercession.models import ReminderKind
-        from intercession.reminders.content import register
-        from testimonies.notices import latest_notice_topic, testimony_notice
+        from testimonies import notices
 
-        register(ReminderKind.TESTIMONY, testimony_notice, sample_topic=latest_notice_topic)
+        notices.register()

@@ -6,24 +6,35 @@ from __future__ import annotations
 
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from intercession.models import ReminderDelivery
-from intercession.reminders.content import Batch, NothingToSend, absolute, topic_id
+from accounts.models import User
+from notifications import kinds
+from notifications.emails import absolute
+from notifications.kinds import KindSpec, Message, NothingToSend
+from notifications.models import Delivery, Kind
+from partnerships.models import Membership, Role
 from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus
 
 
-def latest_notice_topic(user) -> str:
-    """The topic of the last testimony this person was told of, to send its notice again."""
+def latest_notice(user: User) -> int:
+    """The last testimony this person was told of, to send its notice again."""
     notice = TestimonyNotice.objects.filter(user=user).order_by("-created_at").first()
     if notice is None:
         raise LookupError(f"{user.email} has not been told of a testimony yet.")
-    return f"testimony:{notice.testimony_id}"
+    return notice.testimony_id
 
 
-def testimony_notice(delivery: ReminderDelivery, batch: Batch):
+def setting_label(user: User) -> str | None:
+    if Membership.objects.filter(user=user, role=Role.PARTNER).exists():
+        return _("Tell me when a request I prayed for, or one of my own, is answered")
+    return None
+
+
+def testimony_notice(delivery: Delivery, shared: object) -> Message:
     testimony = (
         Testimony.objects.select_related("partner__community")
-        .filter(pk=topic_id(delivery), status=TestimonyStatus.PUBLISHED)
+        .filter(pk=delivery.about_id, status=TestimonyStatus.PUBLISHED)
         .first()
     )
     if testimony is None:
@@ -49,3 +60,15 @@ def testimony_notice(delivery: ReminderDelivery, batch: Batch):
         ),
     }
     return "testimonies/email/notice", context, []
+
+
+def register() -> None:
+    kinds.register(
+        KindSpec(
+            kind=Kind.TESTIMONY,
+            build=testimony_notice,
+            about="testimony",
+            sample=latest_notice,
+            setting_label=setting_label,
+        )
+    )

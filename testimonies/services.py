@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,14 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from intercession.models import (
-    DeliveryStatus,
-    PrayerLog,
-    ReminderDelivery,
-    ReminderKind,
-    ReminderPreference,
-)
-from intercession.tasks import enqueue_deliveries
+from intercession.models import PrayerLog
+from notifications.models import Kind
+from notifications.services import deliveries_resume, delivery_queue
 from partnerships.models import Partner, PrayerRequest, RequestStatus
 from testimonies.models import Audience, Testimony, TestimonyNotice, TestimonyStatus, Thanks
 
@@ -132,18 +126,7 @@ def testimony_publish(*, testimony: Testimony) -> int:
     testimony.save(update_fields=["status", "published_at", "updated_at"])
     # Emails skipped because it was unpublished before they went are sent now: until then
     # nobody got them, so this is still the first time.
-    skipped = list(
-        ReminderDelivery.objects.filter(
-            kind=ReminderKind.TESTIMONY,
-            topic=f"testimony:{testimony.pk}",
-            status=DeliveryStatus.SKIPPED,
-        ).values_list("pk", flat=True)
-    )
-    if skipped:
-        ReminderDelivery.objects.filter(pk__in=skipped).update(
-            status=DeliveryStatus.PENDING, last_error=""
-        )
-        transaction.on_commit(lambda: enqueue_deliveries(skipped))
+    deliveries_resume(kind=Kind.TESTIMONY, about=testimony.pk)
     return _notify_those_who_prayed(testimony)
 
 
@@ -192,30 +175,12 @@ def _notify_those_who_prayed(testimony: Testimony) -> int:
             for user_id, times in carried.items()
         ]
     )
-    muted = set(
-        ReminderPreference.objects.filter(user_id__in=carried)
-        .exclude(testimony_enabled=True, bounced_at__isnull=True)
-        .values_list("user_id", flat=True)
+    delivery_queue(
+        kind=Kind.TESTIMONY,
+        user_ids=carried,
+        about=testimony.pk,
+        community_id=testimony.partner.community_id,
     )
-    now = timezone.now()
-    deliveries = ReminderDelivery.objects.bulk_create(
-        [
-            ReminderDelivery(
-                user_id=user_id,
-                kind=ReminderKind.TESTIMONY,
-                topic=f"testimony:{testimony.pk}",
-                community_id=testimony.partner.community_id,
-                local_date=timezone.localdate(now, ZoneInfo(time_zone)),
-                due_at=now,
-            )
-            for user_id, time_zone in User.objects.filter(pk__in=carried).values_list(
-                "pk", "time_zone"
-            )
-            if user_id not in muted
-        ]
-    )
-    ids = [d.pk for d in deliveries]
-    transaction.on_commit(lambda: enqueue_deliveries(ids))
     return told_of_prayers
 
 

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from intercession.models import PrayerLog
-from intercession.reminders.tokens import prayed_token, unsubscribe_token
+from notifications.tokens import action_token, unsubscribe_token
 from partnerships.models import CalendarFeed, Membership, Role
 from partnerships.tokens import invitation_token
 from tests.conftest import client_for
@@ -238,15 +238,17 @@ MATRIX: dict[str, Case] = {
     "intercession:meeting_create": Case(praying(), kwargs=group_kwargs),
     # Reminders: settings, the deliveries ledger, and the signed links of reminder emails,
     # which work without signing in (the signature is the key; acting needs a POST).
-    "intercession:reminder_settings": Case(signed_in()),
-    "intercession:deliveries": Case(coordinators_only(), kwargs=slug),
+    "notifications:reminder_settings": Case(signed_in()),
+    "partnerships:deliveries": Case(coordinators_only(), kwargs=slug),
     "intercession:prayed_link": Case(
         dict.fromkeys(VISITORS, 200),
         kwargs=lambda w: {
-            "token": prayed_token(user_id=w.users[COORDINATOR].pk, request_id=w.request.pk)
+            "token": action_token(
+                action="prayed", user_id=w.users[COORDINATOR].pk, target_id=w.request.pk
+            )
         },
     ),
-    "intercession:unsubscribe": Case(
+    "notifications:unsubscribe": Case(
         dict.fromkeys(VISITORS, 200),
         kwargs=lambda w: {
             "token": unsubscribe_token(user_id=w.users[COORDINATOR].pk, kind="daily")

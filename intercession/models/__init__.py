@@ -6,22 +6,12 @@ from intercession.models.prayer import (
     PrayerLog,
     Weekday,
 )
-from intercession.models.reminders import (
-    DeliveryStatus,
-    ReminderDelivery,
-    ReminderKind,
-    ReminderPreference,
-)
 
 __all__ = [
     "DailyListVisit",
-    "DeliveryStatus",
     "GroupMeeting",
     "IntercessorGroup",
     "PrayerKind",
     "PrayerLog",
-    "ReminderDelivery",
-    "ReminderKind",
-    "ReminderPreference",
     "Weekday",
 ]

@@ -13,10 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 from kombu import Connection
 
-from intercession.models import DeliveryStatus, ReminderDelivery, ReminderPreference
-from intercession.reminders import dispatch
-from intercession.reminders.sweep import stuck_deliveries
-from intercession.tasks import send_reminders
+from notifications.models import Delivery, DeliveryStatus, Preference
+from notifications.sweep import stuck_deliveries
+from notifications.tasks import dispatch_reminders, send_reminders
 from partnerships.models import Role
 from tests.factories import make_community, make_group, make_member, make_partner, make_request
 
@@ -35,7 +34,7 @@ def due_people(count: int) -> list:
     make_group(community, members=people, partners=[partner])
     now = timezone.now()
     for user in people:
-        ReminderPreference.objects.create(
+        Preference.objects.create(
             user=user, daily_next_at=now - timedelta(seconds=5), checkin_digest_enabled=False
         )
     return people
@@ -44,9 +43,10 @@ def due_people(count: int) -> list:
 def dispatch_and_publish(broker_url: str, monkeypatch) -> list[int]:
     """What beat's tick does: the dispatcher writes deliveries and queues them by id."""
     queued: list[int] = []
-    monkeypatch.setattr("intercession.tasks.enqueue_deliveries", queued.extend)
-    ids = dispatch.dispatch_due()
-    assert sorted(queued) == sorted(ids)
+    monkeypatch.setattr("notifications.tasks.enqueue_deliveries", queued.extend)
+    written = dispatch_reminders()
+    assert written == len(queued) == len(set(queued))
+    ids = sorted(queued)
     publish(broker_url, ids)
     return ids
 
@@ -59,22 +59,20 @@ def publish(broker_url: str, ids: list[int], size: int = 10) -> None:
 
 def expected_message_ids(ids: list[int]) -> set[str]:
     host = urlsplit(settings.SITE_URL).hostname
-    return {d.message_id(host) for d in ReminderDelivery.objects.filter(pk__in=ids)}
+    return {d.message_id(host) for d in Delivery.objects.filter(pk__in=ids)}
 
 
 def wait_until_sent(ids, sink, broker_url, timeout=90):
     """Wait for every delivery to be accepted, running the sweeper as beat would."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if ReminderDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == len(
-            ids
-        ):
+        if Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == len(ids):
             return
         stuck = stuck_deliveries()
         if stuck:
             publish(broker_url, stuck)
         time.sleep(1)
-    counts = Counter(ReminderDelivery.objects.filter(pk__in=ids).values_list("status", flat=True))
+    counts = Counter(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True))
     raise AssertionError(f"not all sent in time: {dict(counts)}, {len(sink.accepted)} accepted")
 
 
@@ -83,9 +81,7 @@ def assert_exactly_once(ids, sink):
     duplicates = {mid: n for mid, n in received.items() if n > 1}
     assert not duplicates, f"received twice: {duplicates}"
     assert set(received) == expected_message_ids(ids), "lost or unexpected messages"
-    assert ReminderDelivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == len(
-        ids
-    )
+    assert Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == len(ids)
 
 
 def test_a_batch_is_delivered_once_each(worker, smtp_sink, redis_broker, monkeypatch):
@@ -121,7 +117,7 @@ def test_worker_killed_mid_batch_then_restarted(worker, smtp_sink, redis_broker,
     wait_until_sent(ids, smtp_sink, redis_broker)
     assert_exactly_once(ids, smtp_sink)
     # The delivery that was in flight was claimed twice and sent once.
-    assert ReminderDelivery.objects.filter(pk__in=ids, attempts__gte=2).exists()
+    assert Delivery.objects.filter(pk__in=ids, attempts__gte=2).exists()
 
 
 def test_server_rejecting_thirty_percent_for_a_while(worker, smtp_sink, redis_broker, monkeypatch):
@@ -132,5 +128,5 @@ def test_server_rejecting_thirty_percent_for_a_while(worker, smtp_sink, redis_br
     wait_until_sent(ids, smtp_sink, redis_broker, timeout=150)
     assert smtp_sink.rejected >= 10  # the server really did push back
     assert_exactly_once(ids, smtp_sink)
-    retried = ReminderDelivery.objects.filter(pk__in=ids, attempts__gte=2).count()
+    retried = Delivery.objects.filter(pk__in=ids, attempts__gte=2).count()
     assert retried >= 10

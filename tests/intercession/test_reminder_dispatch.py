@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.db import connection
 
-from intercession.models import ReminderDelivery, ReminderPreference
-from intercession.reminders import dispatch, schedule
+from intercession.notices import weekly_reminder_slot
+from notifications import dispatch, schedule
+from notifications.models import Delivery, Preference
 from partnerships.models import Role
 from tests.factories import make_checkin, make_community, make_group, make_member, make_partner
 
@@ -20,7 +21,7 @@ UTC = ZoneInfo("UTC")
 @pytest.fixture(autouse=True)
 def _no_sending(monkeypatch):
     """The dispatcher's job ends at the delivery row; sending is tested elsewhere."""
-    monkeypatch.setattr("intercession.tasks.enqueue_deliveries", lambda ids: None)
+    monkeypatch.setattr("notifications.tasks.enqueue_deliveries", lambda ids: None)
 
 
 def person(zone: str, at: time = time(7, 0), role=Role.INTERCESSOR, community=None):
@@ -56,7 +57,7 @@ ZONES = {
 def run_days(user, at: time, first_day: date, days: int, step=timedelta(minutes=10)):
     zone = ZoneInfo(user.time_zone)
     start = schedule.wall_clock(first_day, time(0, 0), zone) - timedelta(hours=1)
-    ReminderPreference.objects.update_or_create(
+    Preference.objects.update_or_create(
         user=user,
         defaults={
             "daily_time": at,
@@ -70,7 +71,7 @@ def run_days(user, at: time, first_day: date, days: int, step=timedelta(minutes=
         with time_machine.travel(now, tick=False):
             dispatch.dispatch_due(now)
         now += step
-    return list(ReminderDelivery.objects.filter(user=user, kind="daily").order_by("local_date"))
+    return list(Delivery.objects.filter(user=user, kind="daily").order_by("local_date"))
 
 
 @pytest.mark.parametrize("zone_name", sorted(ZONES))
@@ -114,17 +115,17 @@ def test_after_downtime_one_late_reminder_today_and_no_backlog():
     user = person("Europe/London")
     zone = ZoneInfo("Europe/London")
     due = schedule.wall_clock(date(2026, 6, 1), time(7, 0), zone)
-    ReminderPreference.objects.create(user=user, daily_next_at=due, checkin_digest_enabled=False)
+    Preference.objects.create(user=user, daily_next_at=due, checkin_digest_enabled=False)
     # Down from before 07:00 on 1 June until 10:00 on 4 June.
     back = schedule.wall_clock(date(2026, 6, 4), time(10, 0), zone)
     with time_machine.travel(back, tick=False):
         dispatch.dispatch_due(back)
         dispatch.dispatch_due(back + timedelta(minutes=1))
-    deliveries = list(ReminderDelivery.objects.filter(user=user))
+    deliveries = list(Delivery.objects.filter(user=user))
     assert [(d.local_date, d.due_at.astimezone(zone).time()) for d in deliveries] == [
         (date(2026, 6, 4), time(7, 0))
     ]
-    pref = ReminderPreference.objects.get(user=user)
+    pref = Preference.objects.get(user=user)
     assert pref.daily_next_at == schedule.wall_clock(date(2026, 6, 5), time(7, 0), zone)
 
 
@@ -132,33 +133,33 @@ def test_after_downtime_ending_before_todays_time_nothing_late_is_sent():
     user = person("Europe/London")
     zone = ZoneInfo("Europe/London")
     due = schedule.wall_clock(date(2026, 6, 1), time(7, 0), zone)
-    ReminderPreference.objects.create(user=user, daily_next_at=due, checkin_digest_enabled=False)
+    Preference.objects.create(user=user, daily_next_at=due, checkin_digest_enabled=False)
     back = schedule.wall_clock(date(2026, 6, 3), time(6, 0), zone)
     with time_machine.travel(back, tick=False):
         dispatch.dispatch_due(back)
-    assert not ReminderDelivery.objects.exists()
+    assert not Delivery.objects.exists()
     at_seven = schedule.wall_clock(date(2026, 6, 3), time(7, 0), zone)
     with time_machine.travel(at_seven, tick=False):
         dispatch.dispatch_due(at_seven)
-    assert list(ReminderDelivery.objects.values_list("local_date", flat=True)) == [date(2026, 6, 3)]
+    assert list(Delivery.objects.values_list("local_date", flat=True)) == [date(2026, 6, 3)]
 
 
 def test_turned_off_or_bounced_people_get_nothing():
     zone = "Europe/London"
     off, bounced = person(zone), person(zone)
     now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
-    ReminderPreference.objects.create(user=off, daily_enabled=False, daily_next_at=now)
-    ReminderPreference.objects.create(user=bounced, bounced_at=now, daily_next_at=now)
+    Preference.objects.create(user=off, daily_enabled=False, daily_next_at=now)
+    Preference.objects.create(user=bounced, bounced_at=now, daily_next_at=now)
     with time_machine.travel(now, tick=False):
         dispatch.dispatch_due(now)
-    assert not ReminderDelivery.objects.filter(kind="daily").exists()
+    assert not Delivery.objects.filter(kind="daily").exists()
 
 
 def test_new_members_get_a_schedule_at_seven_their_time():
     user = person("Asia/Kolkata")
     now = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)  # 05:30 in Kolkata
     dispatch.ensure_schedules(now)
-    pref = ReminderPreference.objects.get(user=user)
+    pref = Preference.objects.get(user=user)
     assert pref.daily_next_at == datetime(2026, 6, 1, 7, 0, tzinfo=ZoneInfo("Asia/Kolkata"))
 
 
@@ -168,9 +169,7 @@ def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
     due = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
     users = [make_member(community, Role.INTERCESSOR, time_zone="Europe/London") for _ in range(40)]
     for user in users:
-        ReminderPreference.objects.create(
-            user=user, daily_next_at=due, checkin_digest_enabled=False
-        )
+        Preference.objects.create(user=user, daily_next_at=due, checkin_digest_enabled=False)
     barrier = threading.Barrier(3)
     errors = []
 
@@ -190,20 +189,20 @@ def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
     for thread in threads:
         thread.join()
     assert not errors
-    assert ReminderDelivery.objects.filter(kind="daily").count() == 40
-    assert set(ReminderDelivery.objects.values_list("user_id", flat=True)) == {u.pk for u in users}
+    assert Delivery.objects.filter(kind="daily").count() == 40
+    assert set(Delivery.objects.values_list("user_id", flat=True)) == {u.pk for u in users}
 
 
 def test_weekly_reminder_morning_of_the_meeting_or_the_evening_before():
-    assert schedule.weekly_reminder_slot(1, time(19, 30)) == (1, time(7, 0))
-    assert schedule.weekly_reminder_slot(4, time(6, 30)) == (3, time(19, 0))
-    assert schedule.weekly_reminder_slot(0, time(6, 30)) == (6, time(19, 0))
+    assert weekly_reminder_slot(1, time(19, 30)) == (1, time(7, 0))
+    assert weekly_reminder_slot(4, time(6, 30)) == (3, time(19, 0))
+    assert weekly_reminder_slot(0, time(6, 30)) == (6, time(19, 0))
 
 
 def test_weekly_reminder_goes_to_members_of_active_groups_only():
     community = make_community(time_zone="Europe/London")
     a, b, quiet = (make_member(community, Role.INTERCESSOR) for _ in range(3))
-    ReminderPreference.objects.create(user=quiet, weekly_enabled=False)
+    Preference.objects.create(user=quiet, weekly_enabled=False)
     partner = make_partner(community)
     tuesday = make_group(
         community, members=[a, b, quiet], partners=[partner], weekday=1, meeting_time=time(19, 30)
@@ -219,7 +218,7 @@ def test_weekly_reminder_goes_to_members_of_active_groups_only():
     at = tuesday.reminder_next_at + timedelta(minutes=1)
     with time_machine.travel(at, tick=False):
         dispatch.dispatch_due(at)
-    weekly = ReminderDelivery.objects.filter(kind="weekly")
+    weekly = Delivery.objects.filter(kind="weekly")
     assert set(weekly.values_list("user_id", "topic")) == {
         (a.pk, f"group:{tuesday.pk}"),
         (b.pk, f"group:{tuesday.pk}"),
@@ -235,7 +234,7 @@ def test_checkin_digest_on_monday_mornings_for_coordinators_only():
     monday_eight = datetime(2026, 6, 1, 8, 0, tzinfo=ZoneInfo("Europe/London"))
     with time_machine.travel(monday_eight + timedelta(seconds=5), tick=False):
         dispatch.dispatch_due(monday_eight + timedelta(seconds=5))
-    digests = ReminderDelivery.objects.filter(kind="checkin_digest")
+    digests = Delivery.objects.filter(kind="checkin_digest")
     assert list(digests.values_list("user_id", flat=True)) == [coordinator.pk]
 
 
@@ -253,7 +252,7 @@ def test_day_before_a_checkin_attendees_hear_at_six_in_the_evening():
     for moment in (before, after, after + timedelta(minutes=5)):
         with time_machine.travel(moment, tick=False):
             dispatch.dispatch_due(moment)
-    [eve] = ReminderDelivery.objects.filter(kind="checkin_eve")
+    [eve] = Delivery.objects.filter(kind="checkin_eve")
     assert (eve.user, eve.topic, eve.local_date) == (
         coordinator,
         f"checkin:{checkin.pk}",

@@ -10,12 +10,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from intercession.models import DeliveryStatus, ReminderDelivery, ReminderPreference
-from intercession.reminders import dispatch
-from intercession.reminders.send import MAX_ATTEMPTS, send_batch
-from intercession.reminders.sweep import stuck_deliveries
 from intercession.services import group_save
+from notifications import dispatch
+from notifications.models import Delivery, DeliveryStatus, Preference
+from notifications.send import MAX_ATTEMPTS, send_batch
+from notifications.sweep import stuck_deliveries
 from partnerships.models import Role
+from partnerships.selectors import community_deliveries
 from tests.conftest import client_for
 from tests.factories import (
     make_checkin,
@@ -32,7 +33,7 @@ UTC = ZoneInfo("UTC")
 
 
 def delivery(user, kind="daily", topic="", **fields):
-    return ReminderDelivery.objects.create(
+    return Delivery.objects.create(
         user=user,
         kind=kind,
         topic=topic,
@@ -89,11 +90,11 @@ def test_a_delivery_whose_worker_keeps_dying_is_given_up(intercessor):
 
 def test_settings_opened_before_joining_a_group_still_bring_the_daily_list(community):
     person = make_member(community, Role.PARTNER, time_zone="Europe/London")
-    client_for(person).get(reverse("intercession:reminder_settings"))
-    pref = ReminderPreference.objects.get(user=person)
+    client_for(person).get(reverse("notifications:reminder_settings"))
+    pref = Preference.objects.get(user=person)
     assert pref.daily_next_at is not None and pref.checkin_digest_next_at is not None
     # A row written without due times (by an earlier version) is given them by the dispatcher.
-    ReminderPreference.objects.filter(pk=pref.pk).update(daily_next_at=None)
+    Preference.objects.filter(pk=pref.pk).update(daily_next_at=None)
     dispatch.ensure_schedules(timezone.now())
     pref.refresh_from_db()
     assert pref.daily_next_at is not None
@@ -166,7 +167,7 @@ def test_coordinators_only_words_stay_out_of_email(community, coordinator):
     make_request(tomasz, text="For the groups")
     make_request(tomasz, text="COORDINATORS-ONLY words", visibility="coordinators")
     delivery(coordinator)
-    send_batch(list(ReminderDelivery.objects.values_list("pk", flat=True)))
+    send_batch(list(Delivery.objects.values_list("pk", flat=True)))
     (message,) = mail.outbox
     assert "For the groups" in message.body
     assert "COORDINATORS-ONLY" not in message.body + message.alternatives[0][0]
@@ -217,10 +218,12 @@ def test_the_eve_reminder_is_written_once_not_tried_every_minute(monkeypatch):
     with time_machine.travel(datetime(2026, 6, 1, 12, 0, tzinfo=UTC), tick=False):
         checkin = make_checkin(partner, starts_in_days=2)
         checkin.attendees.add(coordinator)
-    monkeypatch.setattr("intercession.tasks.enqueue_deliveries", lambda ids: None)
+    monkeypatch.setattr("notifications.tasks.enqueue_deliveries", lambda ids: None)
     calls = []
-    real = dispatch._create
-    monkeypatch.setattr(dispatch, "_create", lambda *a: calls.append(a) or real(*a))
+    real = Delivery.objects.bulk_create
+    monkeypatch.setattr(
+        Delivery.objects, "bulk_create", lambda rows, **kw: calls.append(rows) or real(rows, **kw)
+    )
     london = ZoneInfo("Europe/London")
     eve = checkin.starts_at.astimezone(london).date() - timedelta(days=1)
     for minute in range(5):
@@ -228,20 +231,20 @@ def test_the_eve_reminder_is_written_once_not_tried_every_minute(monkeypatch):
         with time_machine.travel(moment, tick=False):
             dispatch.dispatch_due(moment)
     assert len(calls) == 1
-    assert ReminderDelivery.objects.filter(kind="checkin_eve").count() == 1
+    assert Delivery.objects.filter(kind="checkin_eve").count() == 1
 
 
 def test_a_partner_is_offered_only_the_reminders_that_can_reach_them(community, partner):
     client = client_for(partner)
-    page = client.get(reverse("intercession:reminder_settings")).content.decode()
+    page = client.get(reverse("notifications:reminder_settings")).content.decode()
     assert "Send me my prayer list every day" not in page
     assert "which partners are due a check-in" not in page
     assert "or one of my own, is answered" in page
     response = client.post(
-        reverse("intercession:reminder_settings"), {"time_zone": "Europe/Warsaw"}
+        reverse("notifications:reminder_settings"), {"time_zone": "Europe/Warsaw"}
     )
     assert response.status_code == 302
-    pref = ReminderPreference.objects.get(user=partner)
+    pref = Preference.objects.get(user=partner)
     assert pref.daily_enabled and not pref.testimony_enabled
 
 
@@ -267,16 +270,16 @@ def test_coordinators_see_only_deliveries_about_their_own_community(
     )
     delivery(intercessor, kind="daily")
     page = coordinator_client.get(
-        reverse("intercession:deliveries", args=[community.slug])
+        reverse("partnerships:deliveries", args=[community.slug])
     ).content.decode()
     assert "ELSEWHERE-ERROR" not in page
-    rows = ReminderDelivery.objects.for_community(community)
+    rows = community_deliveries(community)
     assert sorted(rows.values_list("kind", flat=True)) == ["daily", "weekly"]
 
 
 def test_a_reminder_that_is_off_is_not_given_a_due_time(community, intercessor):
-    ReminderPreference.objects.create(
+    Preference.objects.create(
         user=intercessor, daily_next_at=timezone.now(), checkin_digest_enabled=False
     )
     dispatch.ensure_schedules(timezone.now())
-    assert ReminderPreference.objects.get(user=intercessor).checkin_digest_next_at is None
+    assert Preference.objects.get(user=intercessor).checkin_digest_next_at is None

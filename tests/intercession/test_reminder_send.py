@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from intercession.models import DeliveryStatus, PrayerLog, ReminderDelivery, ReminderPreference
-from intercession.reminders.send import send_batch
-from intercession.reminders.sweep import stuck_deliveries
-from intercession.reminders.tokens import prayed_token
+from intercession.models import PrayerLog
+from notifications.models import Delivery, DeliveryStatus, Preference
+from notifications.send import send_batch
+from notifications.sweep import stuck_deliveries
+from notifications.tokens import action_token
 from partnerships.models import Child, Role
 from testimonies.services import testimony_create, testimony_publish
 from tests.conftest import client_for
@@ -68,7 +69,7 @@ def world(community):
 
 def deliver(user, kind, topic="", **fields):
     today = timezone.localdate()
-    delivery = ReminderDelivery.objects.create(
+    delivery = Delivery.objects.create(
         user=user,
         kind=kind,
         topic=topic,
@@ -108,7 +109,9 @@ def test_the_prayed_link_acts_only_on_post(world, client):
 
 
 def test_tampered_or_expired_prayed_links_record_nothing(world, client):
-    token = prayed_token(user_id=world["intercessor"].pk, request_id=world["visa"].pk)
+    token = action_token(
+        action="prayed", user_id=world["intercessor"].pk, target_id=world["visa"].pk
+    )
     bad = client.post(reverse("intercession:prayed_link", args=[token[:-3] + "abc"]))
     assert bad.status_code == 400 and "This link doesn't work" in bad.content.decode()
     with time_machine.travel(timezone.now() + timedelta(days=4)):
@@ -118,7 +121,9 @@ def test_tampered_or_expired_prayed_links_record_nothing(world, client):
 
 
 def test_prayed_link_for_a_request_no_longer_visible_records_nothing(world, client):
-    token = prayed_token(user_id=world["intercessor"].pk, request_id=world["visa"].pk)
+    token = action_token(
+        action="prayed", user_id=world["intercessor"].pk, target_id=world["visa"].pk
+    )
     world["visa"].visibility = "coordinators"
     world["visa"].save()
     assert client.post(reverse("intercession:prayed_link", args=[token])).status_code == 404
@@ -136,21 +141,19 @@ def test_one_click_unsubscribe_without_a_session(world):
     client = client_for(None)
     client.handler.enforce_csrf_checks = True  # a mail provider posts with no CSRF token
     assert "Stop these emails?" in client.get(url).content.decode()
-    assert not ReminderPreference.objects.filter(
-        user=world["intercessor"], daily_enabled=False
-    ).exists()
+    assert not Preference.objects.filter(user=world["intercessor"], daily_enabled=False).exists()
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    pref = ReminderPreference.objects.get(user=world["intercessor"])
+    pref = Preference.objects.get(user=world["intercessor"])
     assert not pref.daily_enabled and pref.weekly_enabled
     delivery = deliver(world["intercessor"], "daily", topic="again")
     assert delivery.status == DeliveryStatus.SKIPPED and len(mail.outbox) == 1
 
 
 def test_tampered_unsubscribe_link_changes_nothing(world, client):
-    response = client.post(reverse("intercession:unsubscribe", args=["garbage:token"]))
+    response = client.post(reverse("notifications:unsubscribe", args=["garbage:token"]))
     assert response.status_code == 400
-    assert ReminderPreference.objects.filter(daily_enabled=False).count() == 0
+    assert Preference.objects.filter(daily_enabled=False).count() == 0
 
 
 def test_weekly_email_has_meeting_and_news(world):
@@ -214,7 +217,7 @@ def scripted(settings):
 
 def test_transient_failure_is_retried_and_sent_once(world, scripted):
     scripted.append(transient())
-    delivery = ReminderDelivery.objects.create(
+    delivery = Delivery.objects.create(
         user=world["intercessor"],
         kind="daily",
         local_date=timezone.localdate(),
@@ -231,7 +234,7 @@ def test_transient_failure_is_retried_and_sent_once(world, scripted):
 
 def test_hard_bounce_fails_and_stops_mail_to_that_address(world, scripted):
     scripted.append(hard_bounce())
-    delivery = ReminderDelivery.objects.create(
+    delivery = Delivery.objects.create(
         user=world["intercessor"],
         kind="daily",
         local_date=timezone.localdate(),
@@ -240,12 +243,12 @@ def test_hard_bounce_fails_and_stops_mail_to_that_address(world, scripted):
     assert send_batch([delivery.pk]) == []
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED and "550" in delivery.last_error
-    pref = ReminderPreference.objects.get(user=world["intercessor"])
+    pref = Preference.objects.get(user=world["intercessor"])
     assert pref.bounced_at is not None and not pref.enabled("daily")
 
 
 def test_sweeper_finds_deliveries_a_dead_worker_left(world):
-    delivery = ReminderDelivery.objects.create(
+    delivery = Delivery.objects.create(
         user=world["intercessor"],
         kind="daily",
         local_date=timezone.localdate(),
@@ -346,7 +349,7 @@ def test_send_test_reminder_command(world):
 
 def test_settings_page_changes_time_and_zone_and_explains_bad_input(world):
     client = client_for(world["intercessor"])
-    url = reverse("intercession:reminder_settings")
+    url = reverse("notifications:reminder_settings")
     form = {
         "time_zone": "Asia/Tehran",
         "daily_enabled": "on",
@@ -360,7 +363,7 @@ def test_settings_page_changes_time_and_zone_and_explains_bad_input(world):
     world["intercessor"].refresh_from_db()
     assert world["intercessor"].time_zone == "Europe/London"
     client.post(url, form)
-    pref = ReminderPreference.objects.get(user=world["intercessor"])
+    pref = Preference.objects.get(user=world["intercessor"])
     world["intercessor"].refresh_from_db()
     assert world["intercessor"].time_zone == "Asia/Tehran"
     assert pref.daily_time == time(6, 15) and not pref.checkin_eve_enabled
@@ -372,7 +375,7 @@ def test_settings_page_changes_time_and_zone_and_explains_bad_input(world):
 
 def test_deliveries_page_shows_what_failed_and_why(world, coordinator_client, community, scripted):
     scripted.append(hard_bounce())
-    delivery = ReminderDelivery.objects.create(
+    delivery = Delivery.objects.create(
         user=world["intercessor"],
         kind="daily",
         local_date=timezone.localdate(),
@@ -381,7 +384,7 @@ def test_deliveries_page_shows_what_failed_and_why(world, coordinator_client, co
     send_batch([delivery.pk])
     page = (
         client_for(world["coordinator"])
-        .get(reverse("intercession:deliveries", args=[community.slug]), {"status": "failed"})
+        .get(reverse("partnerships:deliveries", args=[community.slug]), {"status": "failed"})
         .content.decode()
     )
     assert "Daniel Okafor" in page and "550" in page and "No such user" in page
@@ -393,7 +396,7 @@ def test_one_batch_keeps_each_persons_own_list(community, world):
     other = make_member(community, Role.INTERCESSOR, time_zone="Europe/London")
     make_group(community, members=[other], partners=[marcus])
     mine, theirs, again = (
-        ReminderDelivery.objects.create(
+        Delivery.objects.create(
             user=user,
             kind="daily",
             topic=topic,
@@ -414,7 +417,9 @@ def test_one_batch_keeps_each_persons_own_list(community, world):
 
 
 def test_a_forwarded_prayed_link_does_not_show_the_request_to_someone_else(world, outsider):
-    token = prayed_token(user_id=world["intercessor"].pk, request_id=world["visa"].pk)
+    token = action_token(
+        action="prayed", user_id=world["intercessor"].pk, target_id=world["visa"].pk
+    )
     url = reverse("intercession:prayed_link", args=[token])
     assert "Favour at the visa office" not in client_for(outsider).get(url).content.decode()
     assert "Favour at the visa office" not in client_for(None).get(url).content.decode()
@@ -447,7 +452,7 @@ def test_a_batch_costs_a_fixed_number_of_queries_plus_one_write_per_message(
         for person in people:
             world["group"].members.add(person)
         return [
-            ReminderDelivery.objects.create(
+            Delivery.objects.create(
                 user=person, kind="daily", local_date=timezone.localdate(), due_at=timezone.now()
             ).pk
             for person in people
@@ -458,4 +463,4 @@ def test_a_batch_costs_a_fixed_number_of_queries_plus_one_write_per_message(
         send_batch(small)
     with django_assert_max_num_queries(len(one) + 19):
         send_batch(large)
-    assert ReminderDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 21
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 21

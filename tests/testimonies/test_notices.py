@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from intercession.models import ReminderDelivery, ReminderPreference
-from intercession.reminders.send import send_batch
-from intercession.reminders.tokens import unsubscribe_token
+from notifications.models import Delivery, Preference
+from notifications.send import send_batch
+from notifications.tokens import unsubscribe_token
 from testimonies import services
 from tests.conftest import client_for
 from tests.factories import make_testimony
@@ -43,9 +43,9 @@ def test_the_email_says_how_often_they_carried_it(published, intercessor):
 
 def test_one_click_unsubscribe_stops_only_these_emails(intercessor):
     token = unsubscribe_token(user_id=intercessor.pk, kind="testimony")
-    response = client_for(None).post(reverse("intercession:unsubscribe", args=[token]))
+    response = client_for(None).post(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 200
-    pref = ReminderPreference.objects.get(user=intercessor)
+    pref = Preference.objects.get(user=intercessor)
     assert not pref.testimony_enabled and pref.daily_enabled
 
 
@@ -53,10 +53,10 @@ def test_an_unpublished_testimony_is_not_mailed(story, partner):
     testimony = make_testimony(story["hall"], author=partner)
     services.testimony_publish(testimony=testimony)  # on_commit never runs: nothing sent yet
     services.testimony_unpublish(testimony=testimony)
-    ids = list(ReminderDelivery.objects.values_list("pk", flat=True))
+    ids = list(Delivery.objects.values_list("pk", flat=True))
     assert send_batch(ids) == []
     assert not mail.outbox
-    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"skipped"}
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"skipped"}
 
 
 def test_unread_count_in_the_menu_and_the_list_marks_them_read(published, intercessor):
@@ -82,11 +82,11 @@ def test_opening_the_testimony_marks_its_notice_read(published, intercessor):
 def test_settings_page_turns_these_emails_off(intercessor):
     client = client_for(intercessor)
     response = client.post(
-        reverse("intercession:reminder_settings"),
+        reverse("notifications:reminder_settings"),
         {"time_zone": "Europe/London", "daily_enabled": "on", "daily_time": "07:00"},
     )
     assert response.status_code == 302
-    assert not ReminderPreference.objects.get(user=intercessor).testimony_enabled
+    assert not Preference.objects.get(user=intercessor).testimony_enabled
 
 
 def test_send_test_reminder_sends_the_latest_notice_again(published, intercessor, partner):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from intercession.models import ReminderDelivery, ReminderPreference
+from notifications.models import Delivery, Preference
 from partnerships.models import Role
 from testimonies import services
 from testimonies.models import Testimony, TestimonyNotice, Thanks
@@ -73,7 +73,7 @@ def test_publishing_tells_each_person_who_prayed_once_with_their_count(
         TestimonyNotice.objects.exclude(user=partner).values_list("user__name", "times_prayed")
     )
     assert counts == {"Daniel Intercessor": 12, "Ruth Lindqvist": 3}
-    deliveries = ReminderDelivery.objects.filter(kind="testimony")
+    deliveries = Delivery.objects.filter(kind="testimony")
     assert sorted(d.user_id for d in deliveries) == sorted([intercessor.pk, story["ruth"].pk])
     assert {d.topic for d in deliveries} == {f"testimony:{testimony.pk}"}
     assert all(d.status == "sent" for d in deliveries)  # the eager task sent them
@@ -93,7 +93,7 @@ def test_publishing_again_after_unpublishing_tells_nobody_twice(
         told = services.testimony_publish(testimony=testimony)
     assert told == 1
     assert TestimonyNotice.objects.count() == 3
-    assert ReminderDelivery.objects.filter(kind="testimony").count() == 3
+    assert Delivery.objects.filter(kind="testimony").count() == 3
     recipients = sorted(m.to[0] for m in mailoutbox)
     assert len(recipients) == len(set(recipients)) == 3
 
@@ -110,7 +110,7 @@ def test_publishing_twice_is_refused_and_duplicates_nothing(story, partner):
     with pytest.raises(ValidationError, match="already published"):
         services.testimony_publish(testimony=testimony)
     assert TestimonyNotice.objects.count() == 2
-    assert ReminderDelivery.objects.filter(kind="testimony").count() == 2
+    assert Delivery.objects.filter(kind="testimony").count() == 2
 
 
 def test_the_author_and_people_who_left_are_not_told(story, intercessor, community, partner):
@@ -139,27 +139,27 @@ def test_the_partner_hears_once_when_someone_else_writes_it(
 def test_unpublished_before_the_email_went_then_published_again_sends_it_once(
     story, coordinator, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from intercession.reminders.send import send_batch
+    from notifications.send import send_batch
 
     testimony = write(story, coordinator)
     services.testimony_publish(testimony=testimony)  # its emails wait for the commit
     services.testimony_unpublish(testimony=testimony)
-    send_batch(list(ReminderDelivery.objects.values_list("pk", flat=True)))
+    send_batch(list(Delivery.objects.values_list("pk", flat=True)))
     assert not mailoutbox  # skipped: it was a draft again by then
     with django_capture_on_commit_callbacks(execute=True):
         services.testimony_publish(testimony=testimony)
     recipients = [m.to[0] for m in mailoutbox]
     assert len(recipients) == len(set(recipients)) == 3  # two who prayed and the partner
-    assert set(ReminderDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_people_who_turned_these_emails_off_are_told_in_the_app_only(story, partner, intercessor):
-    ReminderPreference.objects.create(user=intercessor, testimony_enabled=False)
-    ReminderPreference.objects.create(user=story["ruth"], bounced_at=timezone.now())
+    Preference.objects.create(user=intercessor, testimony_enabled=False)
+    Preference.objects.create(user=story["ruth"], bounced_at=timezone.now())
     testimony = write(story, partner)
     services.testimony_publish(testimony=testimony)
     assert TestimonyNotice.objects.count() == 2
-    assert not ReminderDelivery.objects.filter(kind="testimony").exists()
+    assert not Delivery.objects.filter(kind="testimony").exists()
 
 
 def test_adding_a_request_after_publishing_tells_only_the_new_people(story, partner, community):

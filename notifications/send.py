@@ -13,12 +13,15 @@ from enum import Enum
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from intercession.models import DeliveryStatus, ReminderDelivery, ReminderPreference
-from intercession.reminders.content import Batch, NothingToSend, build_message
+from notifications import kinds
+from notifications.emails import build_message
+from notifications.kinds import NothingToSend
+from notifications.models import Delivery, DeliveryStatus, Preference
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +42,13 @@ def lease() -> timedelta:
     return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
 
 
-def claim(delivery_ids: Iterable[int]) -> list[ReminderDelivery]:
+def claim(delivery_ids: Iterable[int]) -> list[Delivery]:
     """Take deliveries for sending, leaving those that are done or that another worker holds.
     Rows another transaction is claiming right now are skipped, not waited for."""
     now = timezone.now()
     with transaction.atomic():
         taken = list(
-            ReminderDelivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True)
             .filter(pk__in=list(delivery_ids), attempts__lt=MAX_ATTEMPTS)
             .filter(
                 Q(status=DeliveryStatus.PENDING)
@@ -53,11 +56,11 @@ def claim(delivery_ids: Iterable[int]) -> list[ReminderDelivery]:
             )
             .values_list("pk", flat=True)
         )
-        ReminderDelivery.objects.filter(pk__in=taken).update(
+        Delivery.objects.filter(pk__in=taken).update(
             status=DeliveryStatus.SENDING, lease_until=now + lease(), attempts=F("attempts") + 1
         )
     return list(
-        ReminderDelivery.objects.filter(pk__in=taken)
+        Delivery.objects.filter(pk__in=taken)
         .select_related("user__reminder_preference")
         .order_by("pk")
     )
@@ -69,9 +72,9 @@ def retry_countdown(retries: int) -> int:
     return min(settings.REMINDER_RETRY_BASE_SECONDS * 2**retries, 3600)
 
 
-def _finish(delivery: ReminderDelivery, status: str, error: str = "", **extra) -> None:
+def _finish(delivery: Delivery, status: str, error: str = "", **extra) -> None:
     fields = {"lease_until": None, **extra}
-    ReminderDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
         status=status, last_error=error[:500], **fields
     )
 
@@ -102,11 +105,11 @@ def is_transient(error: Exception) -> bool:
     )
 
 
-def send_one(delivery: ReminderDelivery, batch: Batch, connection) -> Outcome:
+def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -> Outcome:
     """Send a claimed delivery and record the outcome at once: a worker killed later in the
     batch must not leave this one to be sent again."""
     try:
-        message = build_message(delivery, batch)
+        message = build_message(delivery, shared)
     except NothingToSend as reason:
         _finish(delivery, DeliveryStatus.SKIPPED, str(reason))
         return Outcome.SKIPPED
@@ -137,7 +140,7 @@ def send_one(delivery: ReminderDelivery, batch: Batch, connection) -> Outcome:
         logger.error("reminder %s: failed: %s", delivery.pk, description)
         _finish(delivery, DeliveryStatus.FAILED, description, email=email)
         if _smtp_code(error) in HARD_BOUNCE_CODES:
-            ReminderPreference.objects.update_or_create(
+            Preference.objects.update_or_create(
                 user_id=delivery.user_id,
                 defaults={"bounced_at": timezone.now(), "bounce_reason": description[:300]},
             )
@@ -158,9 +161,9 @@ def send_batch(delivery_ids: Iterable[int]) -> list[int]:
             logger.warning("reminders: cannot reach the mail server: %s", error)
             return delivery_ids
         deliveries = claim(delivery_ids)
-        batch = Batch(deliveries)
+        shared = prepare(deliveries)
         for delivery in deliveries:
-            outcome = send_one(delivery, batch, connection)
+            outcome = send_one(delivery, shared.get(delivery.kind), connection)
             if outcome is Outcome.RETRY:
                 retry.append(delivery.pk)
                 _reopen(connection)
@@ -171,7 +174,20 @@ def send_batch(delivery_ids: Iterable[int]) -> list[int]:
     return retry
 
 
-def _reopen(connection) -> None:
+def prepare(deliveries: list[Delivery]) -> dict[str, object]:
+    """What each kind's messages in this batch share, loaded once per kind."""
+    by_kind: dict[str, list[Delivery]] = {}
+    for delivery in deliveries:
+        by_kind.setdefault(delivery.kind, []).append(delivery)
+    shared: dict[str, object] = {}
+    for kind, of_kind in by_kind.items():
+        spec = kinds.get(kind)
+        if spec.prepare is not None:
+            shared[kind] = spec.prepare(of_kind)
+    return shared
+
+
+def _reopen(connection: BaseEmailBackend) -> None:
     """After a failure the SMTP session may be unusable: start a fresh one."""
     with contextlib.suppress(Exception):
         connection.close()

@@ -1,17 +1,25 @@
-"""Reminder preferences (the schedule state) and the delivery ledger."""
+"""What leaves the app by email: each person's preferences (with the due times of their own
+reminders) and the delivery ledger, one row per email."""
 
 from __future__ import annotations
 
-from datetime import time
+from collections.abc import Iterable
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications import schedule
 
-class ReminderKind(models.TextChoices):
+
+class Kind(models.TextChoices):
+    """Every kind of email. The apps that send one register how it is built (notifications.kinds);
+    here are only its name, its label and, on Preference, its switch."""
+
     DAILY = "daily", _("Daily prayer list")
     WEEKLY = "weekly", _("Weekly group reminder")
     CHECKIN_DIGEST = "checkin_digest", _("Check-ins due (coordinators)")
@@ -19,7 +27,7 @@ class ReminderKind(models.TextChoices):
     TESTIMONY = "testimony", _("Answered prayer")
 
 
-class ReminderPreference(models.Model):
+class Preference(models.Model):
     """What reminders a person wants, and when each is next due.
 
     The next due times are aware datetimes computed in the person's own time zone: the
@@ -47,12 +55,24 @@ class ReminderPreference(models.Model):
 
     # The switch for each kind of email.
     SWITCHES = {
-        ReminderKind.DAILY: "daily_enabled",
-        ReminderKind.WEEKLY: "weekly_enabled",
-        ReminderKind.CHECKIN_DIGEST: "checkin_digest_enabled",
-        ReminderKind.CHECKIN_EVE: "checkin_eve_enabled",
-        ReminderKind.TESTIMONY: "testimony_enabled",
+        Kind.DAILY: "daily_enabled",
+        Kind.WEEKLY: "weekly_enabled",
+        Kind.CHECKIN_DIGEST: "checkin_digest_enabled",
+        Kind.CHECKIN_EVE: "checkin_eve_enabled",
+        Kind.TESTIMONY: "testimony_enabled",
     }
+
+    @classmethod
+    def new(cls, user, now: datetime) -> Preference:
+        """Default reminders, with their first due times in the person's own time zone."""
+        zone = ZoneInfo(user.time_zone)
+        return cls(
+            user=user,
+            daily_next_at=schedule.next_daily(cls.daily_time.field.default, zone, now),
+            checkin_digest_next_at=schedule.next_weekly(
+                schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
+            ),
+        )
 
     def enabled(self, kind: str) -> bool:
         return self.bounced_at is None and getattr(self, self.SWITCHES[kind])
@@ -66,19 +86,22 @@ class DeliveryStatus(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
-class ReminderDeliveryQuerySet(models.QuerySet["ReminderDelivery"]):
-    def for_community(self, community) -> ReminderDeliveryQuerySet:
-        """Deliveries to the people of a community, newest first: those about this community,
-        and their daily lists and digests; never what they got about another community."""
+class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def for_community(
+        self, community_id: int, people: Iterable[int] | QuerySet
+    ) -> DeliveryQuerySet:
+        """Deliveries to a community's people (``people``: their user ids), newest first:
+        those about this community, and their daily lists and digests; never what they got
+        about another community."""
         return (
-            self.filter(user__memberships__community=community)
-            .filter(Q(community__isnull=True) | Q(community=community))
+            self.filter(user_id__in=people)
+            .filter(Q(community__isnull=True) | Q(community_id=community_id))
             .select_related("user")
             .order_by("-created_at")
         )
 
 
-class ReminderDelivery(models.Model):
+class Delivery(models.Model):
     """One reminder email to one person: written once per (person, kind, topic, local date)
     under a unique constraint, then sent by a worker. ``topic`` tells a person's two groups
     or two check-ins of the same day apart; it is empty for the daily list."""
@@ -86,7 +109,7 @@ class ReminderDelivery(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_deliveries"
     )
-    kind = models.CharField(max_length=20, choices=ReminderKind)
+    kind = models.CharField(max_length=20, choices=Kind)
     topic = models.CharField(max_length=40, blank=True)
     # The community a reminder is about (a group's, a check-in's, a testimony's); empty for
     # the daily list and the check-ins digest, which gather all of a person's communities.
@@ -105,7 +128,7 @@ class ReminderDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ReminderDeliveryQuerySet.as_manager()
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,10 +141,20 @@ class ReminderDelivery(models.Model):
                 name="delivery_sent_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["status", "lease_until"])]
+        # Named as when the ledger lived in the intercession app: the index kept its name.
+        indexes = [
+            models.Index(fields=["status", "lease_until"], name="intercessio_status_103d01_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to user #{self.user_id} for {self.local_date}"
+
+    @property
+    def about_id(self) -> int | None:
+        """The id of what the email is about: the 5 in “group:5” (a test send prefixes its
+        topic with “test-…|”); None for the daily list and the digest."""
+        topic = self.topic.rsplit("|", 1)[-1]
+        return int(topic.split(":")[1]) if ":" in topic else None
 
     def message_id(self, host: str) -> str:
         """The same for every attempt, so a receiving server or mail app can tell a retry."""

@@ -1,4 +1,5 @@
-"""Signed links in reminder emails: “I prayed” (acts on POST only) and unsubscribe."""
+"""Signed links in emails: actions such as “I prayed” (the page they open acts on POST only:
+mail scanners open links) and one-click unsubscribe."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from datetime import timedelta
 
 from django.core import signing
 
-PRAYED_SALT = "epaphras.reminder.prayed"
 UNSUBSCRIBE_SALT = "epaphras.reminder.unsubscribe"
-# A daily list's links stay good for a few days: people read email late.
-PRAYED_LIFETIME = timedelta(days=3)
+# An action link stays good for a few days: people read email late.
+ACTION_LIFETIME = timedelta(days=3)
+
+
+def _action_salt(action: str) -> str:
+    return f"epaphras.reminder.{action}"
 
 
 class LinkError(Exception):
@@ -18,14 +22,18 @@ class LinkError(Exception):
         self.expired = expired
 
 
-def prayed_token(*, user_id: int, request_id: int) -> str:
-    return signing.TimestampSigner(salt=PRAYED_SALT).sign_object({"u": user_id, "r": request_id})
+def action_token(*, action: str, user_id: int, target_id: int) -> str:
+    """A link for ``user_id`` to do ``action`` (“prayed”) on ``target_id``."""
+    return signing.TimestampSigner(salt=_action_salt(action)).sign_object(
+        {"u": user_id, "r": target_id}
+    )
 
 
-def read_prayed_token(token: str) -> tuple[int, int]:
+def read_action_token(token: str, *, action: str) -> tuple[int, int]:
+    """(user id, target id) of a link made by action_token for this action."""
     try:
-        data = signing.TimestampSigner(salt=PRAYED_SALT).unsign_object(
-            token, max_age=PRAYED_LIFETIME
+        data = signing.TimestampSigner(salt=_action_salt(action)).unsign_object(
+            token, max_age=ACTION_LIFETIME
         )
     except signing.SignatureExpired as error:
         raise LinkError(expired=True) from error

@@ -9,16 +9,9 @@ from accounts.timezones import local_to_aware
 
 UTC = ZoneInfo("UTC")
 
-# The weekly group reminder goes out on the morning of the meeting day, or the evening before
-# when the group meets early.
-WEEKLY_MORNING = time(7, 0)
-WEEKLY_EVENING_BEFORE = time(19, 0)
-EARLY_MEETING = time(9, 0)
 # Coordinators hear about check-ins due on Monday mornings.
 DIGEST_WEEKDAY = 0
 DIGEST_TIME = time(8, 0)
-# Attendees hear about a check-in at this time the day before.
-EVE_TIME = time(18, 0)
 
 
 def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -55,12 +48,24 @@ def next_weekly(weekday: int, at: time, zone: ZoneInfo, after: datetime) -> date
     raise AssertionError("unreachable: a weekday recurs within two weeks")
 
 
-def weekly_reminder_slot(meeting_weekday: int, meeting_time: time) -> tuple[int, time]:
-    """(weekday, time) of the weekly reminder for a group meeting at this weekday and time."""
-    if meeting_time >= EARLY_MEETING:
-        return meeting_weekday, WEEKLY_MORNING
-    return (meeting_weekday - 1) % 7, WEEKLY_EVENING_BEFORE
-
-
 def local_day_end(day: date, zone: ZoneInfo) -> datetime:
     return wall_clock(day + timedelta(days=1), time(0, 0), zone)
+
+
+def late_occurrence(
+    due: datetime, at: time, zone: ZoneInfo, now: datetime, period: timedelta
+) -> datetime | None:
+    """The occurrence to send for a schedule due at ``due``: itself if its local day is not
+    over, else the latest one not after ``now`` whose day is not over, else none. After any
+    downtime this is at most one reminder, never a backlog."""
+    due = due.astimezone(UTC)
+    if now < local_day_end(due.astimezone(zone).date(), zone).astimezone(UTC):
+        return due
+    latest = due
+    while latest + period <= now:
+        latest = latest + period
+    day = latest.astimezone(zone).date()
+    candidate = wall_clock(day, at, zone).astimezone(UTC)
+    if candidate <= now < local_day_end(day, zone).astimezone(UTC):
+        return candidate
+    return None

@@ -1,13 +1,14 @@
-"""Celery tasks: a few lines each, passing ids; the work is in intercession.reminders."""
+"""Celery tasks: a few lines each, passing ids; the work is in dispatch, send and sweep."""
 
 from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
-from intercession.reminders.dispatch import dispatch_due
-from intercession.reminders.send import retry_countdown, send_batch
-from intercession.reminders.sweep import stuck_deliveries
+from notifications.dispatch import dispatch_due
+from notifications.send import retry_countdown, send_batch
+from notifications.sweep import stuck_deliveries
 
 
 def enqueue_deliveries(ids: list[int]) -> None:
@@ -18,7 +19,11 @@ def enqueue_deliveries(ids: list[int]) -> None:
 
 @shared_task(ignore_result=True)
 def dispatch_reminders() -> int:
-    return len(dispatch_due())
+    ids = dispatch_due()
+    # Each of the dispatcher's steps has committed by now; on_commit also covers a caller that
+    # holds a transaction of its own.
+    transaction.on_commit(lambda: enqueue_deliveries(ids))
+    return len(ids)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)

@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from intercession.models import DeliveryStatus, ReminderDelivery
-from intercession.reminders.send import MAX_ATTEMPTS
+from notifications.models import Delivery, DeliveryStatus
+from notifications.send import MAX_ATTEMPTS
 
 # A pending delivery nobody has touched for this long lost its task message.
 STALE_PENDING = timedelta(minutes=10)
@@ -17,7 +17,7 @@ STALE_PENDING = timedelta(minutes=10)
 def stuck_deliveries(now=None) -> list[int]:
     now = now or timezone.now()
     # A delivery that kept dying with its worker has had its chances.
-    ReminderDelivery.objects.filter(
+    Delivery.objects.filter(
         status=DeliveryStatus.SENDING, lease_until__lt=now, attempts__gte=MAX_ATTEMPTS
     ).update(
         status=DeliveryStatus.FAILED,
@@ -25,7 +25,7 @@ def stuck_deliveries(now=None) -> list[int]:
         last_error=f"Gave up after {MAX_ATTEMPTS} attempts.",
     )
     return list(
-        ReminderDelivery.objects.filter(
+        Delivery.objects.filter(
             Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
             | Q(status=DeliveryStatus.PENDING, created_at__lt=now - STALE_PENDING)
             & (Q(lease_until__isnull=True) | Q(lease_until__lt=now - STALE_PENDING))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("reminders/", views.reminder_settings, name="reminder_settings"),
+    path("r/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

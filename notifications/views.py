@@ -1,0 +1,63 @@
+"""The reminders settings page and the one-click unsubscribe of every email."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from notifications import services
+from notifications.forms import ReminderSettingsForm
+from notifications.models import Kind
+from notifications.tokens import LinkError, read_unsubscribe_token
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    pref = services.preference_for(request.user)
+    initial = {
+        "time_zone": request.user.time_zone,
+        "daily_enabled": pref.daily_enabled,
+        "daily_time": pref.daily_time,
+        "weekly_enabled": pref.weekly_enabled,
+        "checkin_digest_enabled": pref.checkin_digest_enabled,
+        "checkin_eve_enabled": pref.checkin_eve_enabled,
+        "testimony_enabled": pref.testimony_enabled,
+    }
+    form = ReminderSettingsForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        # Reminders not offered to this person keep their setting.
+        services.reminders_update(user=request.user, **{**initial, **form.cleaned_data})
+        messages.success(request, _("Your reminders are saved."))
+        return redirect("notifications:reminder_settings")
+    return render(
+        request,
+        "notifications/reminder_settings.html",
+        {
+            "form": form,
+            "pref": pref,
+        },
+    )
+
+
+@csrf_exempt  # RFC 8058: mail providers post the one-click unsubscribe without a session
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user_id, kind = read_unsubscribe_token(token)
+    except LinkError:
+        return render(request, "notifications/link_invalid.html", {"expired": False}, status=400)
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or kind not in Kind.values:
+        return render(request, "notifications/link_invalid.html", {"expired": False}, status=404)
+    label = Kind(kind).label
+    if request.method == "POST":
+        services.reminder_unsubscribe(user=user, kind=kind)
+        return render(request, "notifications/unsubscribed.html", {"label": label, "done": True})
+    return render(request, "notifications/unsubscribed.html", {"label": label, "done": False})

@@ -1,0 +1,35 @@
+"""What was sent to the community's people: the coordinators' view of the delivery ledger."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from notifications.models import DeliveryStatus
+from partnerships.access import get_coordinator_membership
+from partnerships.selectors import community_deliveries
+
+
+@login_required
+@require_http_methods(["GET"])
+def deliveries(request: HttpRequest, slug: str) -> HttpResponse:
+    """What was sent to whom and when, and what failed and why, for this community's people."""
+    membership = get_coordinator_membership(request, slug)
+    rows = community_deliveries(membership.community)
+    status = request.GET.get("status", "")
+    if status in DeliveryStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/deliveries.html",
+        {
+            "membership": membership,
+            "community": membership.community,
+            "page": page,
+            "status": status,
+        },
+    )
