@@ -7,7 +7,7 @@ export UV_LINK_MODE := copy
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: run test lint format install browser check-deploy clean
+.PHONY: run test check lint format install browser check-deploy clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -28,6 +28,11 @@ run: install
 ## test: lint, migrations check and the whole suite (set DATABASE_URL for PostgreSQL).
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## check: every static check: lint and format, the import contract, migrations.
+check: lint
+	.venv/bin/lint-imports --no-cache
+	$(PY) manage.py makemigrations --check --dry-run
 
 lint: install
 	.venv/bin/ruff check .

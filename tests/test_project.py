@@ -39,6 +39,13 @@ def test_ruff_lint_and_format_are_clean():
     assert fmt.returncode == 0, fmt.stdout
 
 
+def test_apps_import_only_the_layers_below_them():
+    """The layers contract in pyproject.toml (docs/architecture.md), checked by import-linter."""
+    linter = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([linter, "--no-cache"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_production_settings_pass_the_deploy_check_without_warnings():
     env = {
         **os.environ,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
-from partnerships.management.commands._demo_intercession import seed_intercession
-from partnerships.management.commands._demo_partners import seed_partners
+from intercession.demo import seed_intercession
+from partnerships.demo import seed_partners
 from partnerships.models import Community, CommunityKind, Membership, Role
+from testimonies.demo import seed_testimonies
 
 DEMO_PASSWORD = "pray-without-ceasing"
 
@@ -78,10 +78,7 @@ class Command(BaseCommand):
             )
             partners = seed_partners(main, users[PEOPLE[0][0]], users)
             seed_intercession(main, users, partners)
-            if apps.is_installed("testimonies"):
-                from testimonies.demo import seed_testimonies
-
-                seed_testimonies(main, users, partners)
+            seed_testimonies(main, users, partners)
         self._print_sign_in()
 
     def _person(self, email: str, name: str, time_zone: str) -> User:
