@@ -74,12 +74,91 @@ def run_days(user, at: time, first_day: date, days: int, step=timedelta(minutes=
     return list(Delivery.objects.filter(user=user, kind="daily").order_by("local_date"))
 
 
-@pytest.mark.parametrize("zone_name", sorted(ZONES))
-@pytest.mark.parametrize("which", ["07:00", "edge"])
-def test_daily_reminders_across_both_transitions_of_the_year(zone_name, which):
+def walk(at: time, zone: ZoneInfo, first_day: date, days: int, step: timedelta):
+    """The dispatcher's rule for one daily schedule, without the database: at each tick a due
+    schedule gives its occurrence (``late_occurrence``) and moves on (``next_daily``).
+    Returns (occurrence, tick) pairs."""
+    start = schedule.wall_clock(first_day, time(0, 0), zone) - timedelta(hours=1)
+    next_at = schedule.next_daily(at, zone, start)
+    now = start.astimezone(UTC)  # step in real time, not wall-clock time
+    end = schedule.wall_clock(first_day + timedelta(days=days), time(0, 0), zone)
+    sent = []
+    while now < end:
+        if next_at.astimezone(UTC) <= now:
+            occurrence = schedule.late_occurrence(next_at, at, zone, now, timedelta(days=1))
+            next_at = schedule.next_daily(at, zone, now)
+            if occurrence is not None:
+                sent.append((occurrence, now))
+        now += step
+    return sent
+
+
+def expected_instant(day: date, at: time, zone: ZoneInfo) -> float:
+    """The rule, worked out apart from the code under test: a time that happens twice is its
+    earlier occurrence; a time that does not happen is read with the offset from before the
+    gap, which moves it forward by the gap (02:30 becomes 03:30)."""
+    naive = datetime.combine(day, at)
+    real = [
+        aware.timestamp()
+        for fold in (0, 1)
+        if (aware := naive.replace(tzinfo=zone, fold=fold))
+        .astimezone(UTC)
+        .astimezone(zone)
+        .replace(tzinfo=None)
+        == naive
+    ]
+    if real:
+        return min(real)
+    before = (naive - timedelta(hours=3)).replace(tzinfo=zone).utcoffset()
+    assert before is not None
+    return (naive - before).replace(tzinfo=UTC).timestamp()
+
+
+def assert_one_a_day_at_the_local_time(sent, at, zone, first_day, days, step):
+    # One a day, none skipped, none doubled …
+    local_dates = [occurrence.astimezone(zone).date() for occurrence, _tick in sent]
+    assert local_dates == [first_day + timedelta(days=i) for i in range(days)]
+    for (occurrence, tick), day in zip(sent, local_dates, strict=True):
+        # … each due at the wall-clock time (moved forward if that time did not exist, the
+        # first one if it happened twice); compared as instants, since Python calls an
+        # ambiguous local time unequal to everything in another zone …
+        assert occurrence.timestamp() == expected_instant(day, at, zone)
+        # … and written within one tick of it.
+        assert timedelta(0) <= tick - occurrence < step
+
+
+CASES = [(zone, which) for zone in sorted(ZONES) for which in ("07:00", "edge")]
+
+
+@pytest.mark.parametrize(("zone_name", "which"), CASES)
+def test_the_daily_rule_across_both_transitions_of_the_year(zone_name, which):
     at = time(7, 0) if which == "07:00" else ZONES[zone_name]
     days = transitions(zone_name, 2026) or [date(2026, 3, 21), date(2026, 9, 22)]
     assert len(days) == 2 or zone_name in {"Asia/Kolkata", "Asia/Tehran"}
+    zone = ZoneInfo(zone_name)
+    step = timedelta(minutes=10)
+    for transition in days:
+        first = transition - timedelta(days=1)
+        sent = walk(at, zone, first, 3, step)
+        assert_one_a_day_at_the_local_time(sent, at, zone, first, 3, step)
+
+
+@pytest.mark.parametrize(("zone_name", "which"), CASES)
+def test_the_daily_rule_on_every_day_of_a_year(zone_name, which):
+    at = time(7, 0) if which == "07:00" else ZONES[zone_name]
+    zone = ZoneInfo(zone_name)
+    step = timedelta(minutes=30)
+    sent = walk(at, zone, date(2026, 1, 1), 365, step)
+    assert_one_a_day_at_the_local_time(sent, at, zone, date(2026, 1, 1), 365, step)
+
+
+# The same rule end to end, through the database and the dispatcher, on the zone whose edge
+# time falls in both a gap and a fold, and on one that changes its clocks at 01:00.
+@pytest.mark.parametrize("zone_name", ["America/New_York", "Europe/London"])
+def test_daily_reminders_across_both_transitions_of_the_year(zone_name):
+    at = ZONES[zone_name]
+    days = transitions(zone_name, 2026)
+    assert len(days) == 2
     zone = ZoneInfo(zone_name)
     for transition in days:
         user = person(zone_name)
@@ -89,11 +168,8 @@ def test_daily_reminders_across_both_transitions_of_the_year(zone_name, which):
         assert [d.local_date for d in deliveries] == [first + timedelta(days=i) for i in range(3)]
         for delivery in deliveries:
             due_local = delivery.due_at.astimezone(zone)
-            expected = schedule.wall_clock(delivery.local_date, at, zone)
-            # … each due at the wall-clock time (moved forward if that time did not exist,
-            # the first one if it happened twice); compared as instants, since Python calls
-            # an ambiguous local time unequal to everything in another zone …
-            assert delivery.due_at.timestamp() == expected.timestamp()
+            # … each due at the wall-clock time, compared as instants …
+            assert delivery.due_at.timestamp() == expected_instant(delivery.local_date, at, zone)
             assert due_local.date() == delivery.local_date
             # … and written within one tick of it.
             assert timedelta(0) <= delivery.created_at - delivery.due_at < timedelta(minutes=10)
