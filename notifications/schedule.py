@@ -61,10 +61,10 @@ def late_occurrence(
     due = due.astimezone(UTC)
     if now < local_day_end(due.astimezone(zone).date(), zone).astimezone(UTC):
         return due
-    latest = due
-    while latest + period <= now:
-        latest = latest + period
-    day = latest.astimezone(zone).date()
+    # Step in local days, not in hours: a day with a change of the clocks is not 24 hours long.
+    day = due.astimezone(zone).date()
+    while wall_clock(day + timedelta(days=period.days), at, zone).astimezone(UTC) <= now:
+        day += timedelta(days=period.days)
     candidate = wall_clock(day, at, zone).astimezone(UTC)
     if candidate <= now < local_day_end(day, zone).astimezone(UTC):
         return candidate

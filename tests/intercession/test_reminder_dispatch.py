@@ -175,6 +175,17 @@ def test_daily_reminders_across_both_transitions_of_the_year(zone_name):
             assert timedelta(0) <= delivery.created_at - delivery.due_at < timedelta(minutes=10)
 
 
+def test_a_late_reminder_after_an_outage_across_a_change_of_the_clocks():
+    """Down from Saturday to Monday 07:30 over the spring change: Monday's 07:00 still goes."""
+    zone = ZoneInfo("Europe/London")
+    due = schedule.wall_clock(date(2026, 3, 28), time(7, 0), zone)
+    back = schedule.wall_clock(date(2026, 3, 30), time(7, 30), zone).astimezone(UTC)
+    late = schedule.late_occurrence(due, time(7, 0), zone, back, timedelta(days=1))
+    assert late == schedule.wall_clock(date(2026, 3, 30), time(7, 0), zone)
+    weekly_due = schedule.wall_clock(date(2026, 3, 23), time(7, 0), zone)
+    assert schedule.late_occurrence(weekly_due, time(7, 0), zone, back, timedelta(days=7)) == late
+
+
 def test_ambiguous_time_takes_the_first_occurrence():
     zone = ZoneInfo("America/New_York")
     due = schedule.wall_clock(date(2026, 11, 1), time(1, 30), zone)
