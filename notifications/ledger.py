@@ -27,32 +27,35 @@ def muted(kind: str, user_ids: Iterable[int]) -> set[int]:
 
 def write(dues: Iterable[kinds.Due]) -> list[int]:
     """Write the deliveries these stand for; return the ids of those written now (not those
-    already written for that day, by an earlier run or a racing one)."""
+    already written for that day, by an earlier run or a racing one). A fixed number of
+    queries however many there are: one per kind for the mute rule, one for time zones."""
+    dues = list(dues)
+    people_of: dict[str, set[int]] = {}
+    for due in dues:
+        people_of.setdefault(due.kind, set()).update(due.user_ids)
+    silent = {kind: muted(kind, people) for kind, people in people_of.items()}
+    need_zone = {pk for due in dues if due.local_date is None for pk in due.user_ids}
+    zones = dict(User.objects.filter(pk__in=need_zone).values_list("pk", "time_zone"))
     rows: list[Delivery] = []
     for due in dues:
-        spec = kinds.get(due.kind)
-        people = set(due.user_ids) - muted(due.kind, due.user_ids)
-        if not people:
-            continue
-        topic = spec.topic(due.about)
-        if due.local_date is None:
-            zones = dict(User.objects.filter(pk__in=people).values_list("pk", "time_zone"))
-            dates = {
-                pk: due.due_at.astimezone(ZoneInfo(zones[pk])).date() for pk in people & set(zones)
-            }
-        else:
-            dates = dict.fromkeys(people, due.local_date)
-        rows += [
-            Delivery(
-                user_id=user_id,
-                kind=due.kind,
-                topic=topic,
-                local_date=local_date,
-                due_at=due.due_at,
-                community_id=due.community_id,
+        topic = kinds.get(due.kind).topic(due.about)
+        for user_id in sorted(set(due.user_ids) - silent[due.kind]):
+            if due.local_date is not None:
+                local_date = due.local_date
+            elif user_id in zones:
+                local_date = due.due_at.astimezone(ZoneInfo(zones[user_id])).date()
+            else:
+                continue  # the account is gone
+            rows.append(
+                Delivery(
+                    user_id=user_id,
+                    kind=due.kind,
+                    topic=topic,
+                    local_date=local_date,
+                    due_at=due.due_at,
+                    community_id=due.community_id,
+                )
             )
-            for user_id, local_date in sorted(dates.items())
-        ]
     return insert(rows)
 
 
