@@ -3,6 +3,10 @@ SHELL := /bin/bash
 export UV_SYSTEM_CERTS := 1
 export UV_PYTHON_DOWNLOADS := never
 export UV_LINK_MODE := copy
+# Installed packages are compiled once, at install; the project's own modules on first import.
+# (Without bytecode every process, each test worker and subprocess, compiles them again.)
+export UV_COMPILE_BYTECODE := 1
+unexport PYTHONDONTWRITEBYTECODE
 
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
@@ -29,8 +33,9 @@ run: install
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## check: every static check: lint and format, the import contract, migrations.
+## check: every static check: lint and format, types, the import contract, migrations.
 check: lint
+	.venv/bin/mypy
 	.venv/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -47,4 +52,4 @@ check-deploy: install
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf var staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf var staticfiles test-artifacts .pytest_cache .ruff_cache .mypy_cache

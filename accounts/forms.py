@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.timezones import time_zone_choices, time_zone_choices_keeping
+from accounts.widgets import TimeZoneSelect
 
 
 class SignupForm(forms.Form):
@@ -18,9 +19,9 @@ class SignupForm(forms.Form):
     )
 
     def signup(self, request, user: User) -> None:
-        from accounts.services import user_apply_signup
+        from accounts.services import user_signup_apply
 
-        user_apply_signup(
+        user_signup_apply(
             user=user,
             name=self.cleaned_data["name"],
             time_zone=self.cleaned_data.get("time_zone") or "",
@@ -28,7 +29,9 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, widget=TimeZoneSelect
+    )
 
     class Meta:
         model = User

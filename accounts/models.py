@@ -1,3 +1,6 @@
+from typing import ClassVar
+
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -46,7 +49,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -72,3 +75,40 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class Created(models.Model):
+    """Who made a row and when. The row outlives its author's account (``created_by`` becomes
+    empty), so a partner's history stays whole when a coordinator leaves."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Edited(models.Model):
+    """When a row was made and last changed. The services that change it set ``updated_at``
+    (lists sort by it), so a background write such as a reminder's bookkeeping does not."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Audited(Created):
+    """Who made a row, when, and when it last changed (set as in ``Edited``)."""
+
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True

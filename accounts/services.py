@@ -2,7 +2,7 @@ from accounts.models import User
 from accounts.timezones import time_zone_names
 
 
-def user_apply_signup(*, user: User, name: str, time_zone: str) -> None:
+def user_signup_apply(*, user: User, name: str, time_zone: str) -> None:
     """Fill in what allauth's sign-up form does not know about.
 
     Called by allauth right after it saved the new user. The time zone comes from the
@@ -14,7 +14,7 @@ def user_apply_signup(*, user: User, name: str, time_zone: str) -> None:
     user.save(update_fields=["name", "time_zone"])
 
 
-def user_update_profile(*, user: User, name: str, time_zone: str) -> User:
+def user_profile_update(*, user: User, name: str, time_zone: str) -> User:
     user.name = name.strip()
     user.time_zone = time_zone
     user.full_clean()

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "partnerships",
     "intercession",
     "testimonies",
+    "overview",
     "demo",
 ]
 

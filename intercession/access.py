@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from intercession.models import IntercessorGroup, PrayerLog
 from partnerships.access import get_membership
 from partnerships.models import PRAYING_ROLES, Membership, Partner, PrayerRequest
+from partnerships.models.partners import PartnerQuerySet
 
 
-def get_praying_membership(request: HttpRequest, slug: str) -> Membership:
+def get_praying_membership(request: AuthenticatedRequest, slug: str) -> Membership:
     """Coordinators and intercessors pray; partners are prayed for."""
     return get_membership(request, slug, roles=PRAYING_ROLES)
 
@@ -62,3 +63,12 @@ def get_own_prayer(membership: Membership, pk: int) -> PrayerLog:
     if log.user_id != membership.user_id:
         raise PermissionDenied
     return log
+
+
+def adopted(partners: PartnerQuerySet, user_ids: list[int]) -> PartnerQuerySet:
+    """The rule partnerships' ``Partner.objects.adopted_by`` applies: partners adopted by a
+    weekly group (not paused) of one of these people. One filter() call, so the group that is
+    not paused is the group they belong to."""
+    return partners.filter(
+        intercessor_groups__paused=False, intercessor_groups__members__in=user_ids
+    )

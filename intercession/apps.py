@@ -10,5 +10,8 @@ class IntercessionConfig(AppConfig):
 
     def ready(self) -> None:
         from intercession import notices
+        from intercession.access import adopted
+        from partnerships.models.partners import adoption_register
 
+        adoption_register(adopted)
         notices.register()

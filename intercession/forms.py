@@ -4,14 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.timezones import time_zone_choices
+from accounts.widgets import TimeZoneSelect
 from intercession.models import IntercessorGroup
 from intercession.services import MAX_NOTE_LENGTH
 from partnerships.models import Partner, PartnerStatus, PrayerRequest
-from partnerships.selectors import praying_people
+from partnerships.selectors import praying_user_list
 
 
 class GroupForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, widget=TimeZoneSelect
+    )
     link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -41,7 +44,7 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        people = praying_people(community)
+        people = praying_user_list(community)
         for name in ("members", "leader"):
             self.fields[name].queryset = people
             self.fields[name].label_from_instance = lambda user: user.display_name

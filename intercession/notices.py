@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -85,7 +86,7 @@ def daily_message(delivery: Delivery, batch: DailyBatch) -> Message:
     zone = ZoneInfo(user.time_zone)
     if timezone.now() >= schedule.local_day_end(delivery.local_date, zone):
         raise NothingToSend("the day it was for is over")
-    sections = []
+    sections: list[dict[str, Any]] = []
     for membership in batch.praying_memberships(user):
         daily = batch.daily_list(membership)
         if not daily.cards:
@@ -135,6 +136,8 @@ def weekly_message(delivery: Delivery, shared: object) -> Message:
         IntercessorGroup.objects.select_related("community")
         .filter(pk=group_id, paused=False)
         .first()
+        if group_id is not None
+        else None
     )
     if group is None:
         raise NothingToSend("the group is paused or gone")

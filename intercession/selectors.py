@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
@@ -25,7 +26,26 @@ from partnerships.models import (
     RequestUpdate,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 RECENT = timedelta(days=7)
+
+
+class Prayers(TypedDict):
+    """What ``requests_with_prayers`` annotates on each request."""
+
+    prayer_count: int
+    people_count: int
+    last_prayed_at: datetime | None
+    recent_count: int
+    mine_today: int
+
+
+class WeekRequests(TypedDict):
+    """Set by ``group_week`` on each partner: its active requests, with their prayers."""
+
+    week_requests: list[WithAnnotations[PrayerRequest, Prayers]]
 
 
 def local_day_start(user) -> datetime:
@@ -33,7 +53,9 @@ def local_day_start(user) -> datetime:
     return local_to_aware(datetime.combine(timezone.localdate(timezone=zone), time.min), zone)
 
 
-def requests_with_prayers(requests: QuerySet[PrayerRequest], user) -> QuerySet[PrayerRequest]:
+def requests_with_prayers(
+    requests: QuerySet[PrayerRequest], user
+) -> QuerySet[WithAnnotations[PrayerRequest, Prayers]]:
     """Annotate how persistently each request has been carried, and whether ``user`` prayed
     for it today."""
     now = timezone.now()
@@ -81,7 +103,7 @@ class DailyList:
         return bool(self.new_requests or self.new_updates or self.answered)
 
 
-def _request_order(request: PrayerRequest):
+def _request_order(request: WithAnnotations[PrayerRequest, Prayers]):
     # Urgent first, then the ones least prayed for lately, then the longest unprayed.
     last = request.last_prayed_at.timestamp() if request.last_prayed_at else 0
     return (not request.urgent, request.recent_count, last)
@@ -140,7 +162,7 @@ def daily_list(membership, since: datetime | None = None) -> DailyList:
     return result
 
 
-def prayer_record(user, community) -> QuerySet[PrayerLog]:
+def prayer_log_list(user, community) -> QuerySet[PrayerLog]:
     return (
         PrayerLog.objects.filter(user=user, partner__community=community)
         .select_related("partner", "request", "group")
@@ -156,10 +178,14 @@ def group_week(group: IntercessorGroup, membership) -> dict:
         if last_meeting
         else timezone.now() - timedelta(days=7)
     )
-    partners = list(
-        group.partners.filter(status=PartnerStatus.ACTIVE).prefetch_related(
-            Prefetch("children", queryset=Child.objects.order_by("birth_year"))
-        )
+    # Typed with week_requests already: set on every partner below.
+    partners = cast(
+        "list[WithAnnotations[Partner, WeekRequests]]",
+        list(
+            group.partners.filter(status=PartnerStatus.ACTIVE).prefetch_related(
+                Prefetch("children", queryset=Child.objects.order_by("birth_year"))
+            )
+        ),
     )
     visible = PrayerRequest.objects.visible_to(membership).filter(partner__in=partners)
     active = list(
@@ -167,7 +193,9 @@ def group_week(group: IntercessorGroup, membership) -> dict:
         .select_related("partner")
         .order_by("-urgent", "partner__name", "-created_at")
     )
-    by_partner: dict[int, list] = {p.pk: [] for p in partners}
+    by_partner: dict[int, list[WithAnnotations[PrayerRequest, Prayers]]] = {
+        p.pk: [] for p in partners
+    }
     for request in active:
         by_partner[request.partner_id].append(request)
     for partner in partners:
@@ -196,3 +224,60 @@ def group_week(group: IntercessorGroup, membership) -> dict:
         ),
         "meetings": list(group.meetings.prefetch_related("attendees")[:5]),
     }
+
+
+@dataclass
+class PrayerCounts:
+    last_7_days: int = 0
+    last_30_days: int = 0
+    groups: list[str] = field(default_factory=list)
+
+
+def partner_prayer_counts(partner_ids: list[int]) -> dict[int, PrayerCounts]:
+    """Prayers logged per partner in the last 7 and 30 days, and the groups adopting them:
+    two queries, however many partners."""
+    counts = {pk: PrayerCounts() for pk in partner_ids}
+    now = timezone.now()
+    rows = (
+        PrayerLog.objects.filter(
+            partner_id__in=partner_ids, prayed_at__gte=now - timedelta(days=30)
+        )
+        .values("partner_id")
+        .annotate(
+            month=Count("pk"), week=Count("pk", filter=Q(prayed_at__gte=now - timedelta(days=7)))
+        )
+    )
+    for row in rows:
+        counts[row["partner_id"]].last_30_days = row["month"]
+        counts[row["partner_id"]].last_7_days = row["week"]
+    for partner_id, name in IntercessorGroup.partners.through.objects.filter(
+        partner_id__in=partner_ids
+    ).values_list("partner_id", "intercessorgroup__name"):
+        counts[partner_id].groups.append(name)
+    return counts
+
+
+@dataclass
+class Carried:
+    """How persistently a request has been carried in prayer."""
+
+    times: int = 0
+    people: int = 0
+    last: datetime | None = None
+
+
+def request_carried(prayer_request: PrayerRequest) -> Carried:
+    row = PrayerLog.objects.filter(request=prayer_request).aggregate(
+        times=Count("pk"), people=Count("user", distinct=True), last=Max("prayed_at")
+    )
+    return Carried(**row)
+
+
+def encouragement_list(
+    partner: Partner, prayer_request: PrayerRequest | None = None, limit: int = 20
+) -> list[PrayerLog]:
+    """Notes intercessors chose to share with the partner, newest first."""
+    logs = PrayerLog.objects.filter(partner=partner, shared_with_partner=True).exclude(note="")
+    if prayer_request is not None:
+        logs = logs.filter(request=prayer_request)
+    return list(logs.select_related("user").order_by("-prayed_at")[:limit])

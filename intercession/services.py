@@ -22,7 +22,7 @@ from intercession.models import (
     PrayerLog,
 )
 from partnerships.models import Community, Partner, PrayerRequest
-from partnerships.selectors import praying_people
+from partnerships.selectors import praying_user_list
 
 MAX_NOTE_LENGTH = 1000
 # Two taps on the same “I prayed” this close together are one prayer.
@@ -43,7 +43,7 @@ def group_save(
 ) -> IntercessorGroup:
     members, partners = list(members), list(partners)
     allowed = set(
-        praying_people(community)
+        praying_user_list(community)
         .filter(pk__in=[u.pk for u in members])
         .values_list("pk", flat=True)
     )
@@ -81,11 +81,11 @@ def _check_note(note: str) -> str:
     return note
 
 
-def prayer_record(
+def prayer_log_create(
     *,
     user: User,
     partner: Partner,
-    request: PrayerRequest | None = None,
+    prayer_request: PrayerRequest | None = None,
     note: str = "",
     fasted: bool = False,
     share: bool = False,
@@ -96,23 +96,23 @@ def prayer_record(
     Returns the prayer and whether it is new: the same form key, or the same target within a
     few seconds, is the same prayer. The caller has already checked the user may see it.
     """
-    if request is not None:
-        if request.partner_id != partner.pk:
+    if prayer_request is not None:
+        if prayer_request.partner_id != partner.pk:
             raise ValueError("The request does not belong to this partner.")
-        if not request.is_active:
+        if not prayer_request.is_active:
             raise ValidationError(
                 _(
                     "This request is already %(status)s, so there is nothing to record. "
                     "Thank you for having carried it."
                 )
-                % {"status": request.get_status_display().lower()}
+                % {"status": prayer_request.get_status_display().lower()}
             )
     note = _check_note(note)
     client_key = (client_key or "").strip()[:40]
     recent = PrayerLog.objects.filter(
         user=user,
         partner=partner,
-        request=request,
+        request=prayer_request,
         kind=PrayerKind.PERSONAL,
         prayed_at__gte=timezone.now() - DOUBLE_TAP_WINDOW,
     )
@@ -128,7 +128,7 @@ def prayer_record(
             log = PrayerLog.objects.create(
                 user=user,
                 partner=partner,
-                request=request,
+                request=prayer_request,
                 note=note,
                 fasted=fasted,
                 shared_with_partner=share and bool(note),
@@ -140,7 +140,7 @@ def prayer_record(
     return log, True
 
 
-def prayer_add_note(
+def prayer_note_add(
     *, log: PrayerLog, user: User, note: str, fasted: bool, share: bool
 ) -> PrayerLog:
     if log.user_id != user.pk:
@@ -155,7 +155,7 @@ def prayer_add_note(
 
 
 @transaction.atomic
-def meeting_record(
+def meeting_create(
     *,
     group: IntercessorGroup,
     met_on: date,

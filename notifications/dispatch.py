@@ -93,6 +93,8 @@ def _daily(now: datetime) -> list[int]:
                 return created
             deliveries = []
             for pref in rows:
+                # Claimed by daily_next_at__lte above, so it has a due time.
+                assert pref.daily_next_at is not None
                 zone = ZoneInfo(pref.user.time_zone)
                 occurrence = schedule.late_occurrence(
                     pref.daily_next_at, pref.daily_time, zone, now, timedelta(days=1)
@@ -126,7 +128,7 @@ def _daily(now: datetime) -> list[int]:
 def _checkin_digest(now: datetime) -> list[int]:
     """Claim due digest schedules; only the people the digest can reach (coordinators) get
     one, but everyone's schedule moves on."""
-    created = []
+    created: list[int] = []
     due_rows = list(
         Preference.objects.filter(
             checkin_digest_enabled=True, bounced_at__isnull=True, checkin_digest_next_at__lte=now
@@ -142,6 +144,8 @@ def _checkin_digest(now: datetime) -> list[int]:
     for pref in due_rows:
         zone = ZoneInfo(pref.user.time_zone)
         old = pref.checkin_digest_next_at
+        # Read by checkin_digest_next_at__lte above, so it has a due time.
+        assert old is not None
         with transaction.atomic():
             claimed = Preference.objects.filter(pk=pref.pk, checkin_digest_next_at=old).update(
                 checkin_digest_next_at=schedule.next_weekly(

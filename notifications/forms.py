@@ -1,18 +1,21 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.timezones import time_zone_choices, time_zone_choices_keeping
+from accounts.widgets import TimeZoneSelect
 from notifications import kinds
 from notifications.models import Kind, Preference
 
 
 class ReminderSettingsForm(forms.Form):
-    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"), choices=time_zone_choices, widget=TimeZoneSelect
+    )
     daily_enabled = forms.BooleanField(label=_("Send me my prayer list every day"), required=False)
     daily_time = forms.TimeField(
         label=_("At"),
@@ -35,7 +38,8 @@ class ReminderSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices_keeping(user.time_zone)
+        time_zone = cast(forms.ChoiceField, self.fields["time_zone"])
+        time_zone.choices = time_zone_choices_keeping(user.time_zone)
         # Offer only the reminders that can reach this person, in the words of their app.
         for spec in kinds.registered():
             switch = Preference.SWITCHES[spec.kind]

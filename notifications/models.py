@@ -54,7 +54,7 @@ class Preference(models.Model):
         return f"Reminder preferences of user #{self.user_id}"
 
     # The switch for each kind of email.
-    SWITCHES = {
+    SWITCHES: dict[str, str] = {
         Kind.DAILY: "daily_enabled",
         Kind.WEEKLY: "weekly_enabled",
         Kind.CHECKIN_DIGEST: "checkin_digest_enabled",

@@ -46,7 +46,7 @@ def delivery_queue(
     return ids
 
 
-def deliveries_resume(*, kind: str, about: int) -> list[int]:
+def delivery_resume(*, kind: str, about: int) -> list[int]:
     """Send again the emails about this thing that were skipped because it could not be told
     then (a testimony unpublished before its notices went)."""
     ids = list(
@@ -60,7 +60,7 @@ def deliveries_resume(*, kind: str, about: int) -> list[int]:
     return ids
 
 
-def preference_for(user: User) -> Preference:
+def preference_get(user: User) -> Preference:
     pref = Preference.objects.filter(user=user).first()
     if pref is None:
         Preference.objects.bulk_create(
@@ -71,7 +71,7 @@ def preference_for(user: User) -> Preference:
 
 
 @transaction.atomic
-def reminders_update(
+def preference_update(
     *,
     user: User,
     time_zone: str,
@@ -87,7 +87,7 @@ def reminders_update(
     user.time_zone = time_zone
     user.full_clean(validate_unique=False)
     user.save(update_fields=["time_zone"])
-    pref = Preference.objects.select_for_update().get(pk=preference_for(user).pk)
+    pref = Preference.objects.select_for_update().get(pk=preference_get(user).pk)
     zone = ZoneInfo(time_zone)
     now = timezone.now()
     pref.daily_enabled = daily_enabled
@@ -106,10 +106,10 @@ def reminders_update(
     return pref
 
 
-def reminder_unsubscribe(*, user: User, kind: str) -> Preference:
+def preference_unsubscribe(*, user: User, kind: str) -> Preference:
     if kind not in Kind.values:
         raise ValueError(kind)
-    pref = preference_for(user)
+    pref = preference_get(user)
     Preference.objects.filter(pk=pref.pk).update(**{Preference.SWITCHES[kind]: False})
     pref.refresh_from_db()
     return pref

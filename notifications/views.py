@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from notifications import services
 from notifications.forms import ReminderSettingsForm
@@ -19,8 +20,8 @@ from notifications.tokens import LinkError, read_unsubscribe_token
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reminder_settings(request: HttpRequest) -> HttpResponse:
-    pref = services.preference_for(request.user)
+def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
+    pref = services.preference_get(request.user)
     initial = {
         "time_zone": request.user.time_zone,
         "daily_enabled": pref.daily_enabled,
@@ -33,7 +34,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     form = ReminderSettingsForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         # Reminders not offered to this person keep their setting.
-        services.reminders_update(user=request.user, **{**initial, **form.cleaned_data})
+        services.preference_update(user=request.user, **{**initial, **form.cleaned_data})
         messages.success(request, _("Your reminders are saved."))
         return redirect("notifications:reminder_settings")
     return render(
@@ -58,6 +59,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "notifications/link_invalid.html", {"expired": False}, status=404)
     label = Kind(kind).label
     if request.method == "POST":
-        services.reminder_unsubscribe(user=user, kind=kind)
+        services.preference_unsubscribe(user=user, kind=kind)
         return render(request, "notifications/unsubscribed.html", {"label": label, "done": True})
     return render(request, "notifications/unsubscribed.html", {"label": label, "done": False})

@@ -9,18 +9,21 @@ here: views are wrapped in ``login_required`` first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accounts.http import AuthenticatedRequest
+from partnerships.http import MemberRequest
 from partnerships.models import CheckIn, Invitation, Membership, Partner, PrayerRequest, Role
 
 CURRENT_COMMUNITY_SESSION_KEY = "epaphras_community"
 
 
 def get_membership(
-    request: HttpRequest, slug: str, *, roles: Iterable[Role] | None = None
+    request: AuthenticatedRequest, slug: str, *, roles: Iterable[Role] | None = None
 ) -> Membership:
     """The user's membership in the community at ``slug``; 404 for outsiders, 403 for a role
     not in ``roles``. Remembers the community as the one the user is working in."""
@@ -28,7 +31,8 @@ def get_membership(
     if roles is not None and membership.role not in set(roles):
         raise PermissionDenied
     request.session[CURRENT_COMMUNITY_SESSION_KEY] = membership.community_id
-    request.membership = membership
+    # The request now carries its membership (a MemberRequest), for current_membership.
+    cast(MemberRequest, request).membership = membership
     return membership
 
 
@@ -44,7 +48,7 @@ def current_membership(request: HttpRequest, memberships: list[Membership]) -> M
     return next((m for m in memberships if m.community_id == current_id), None)
 
 
-def get_coordinator_membership(request: HttpRequest, slug: str) -> Membership:
+def get_coordinator_membership(request: AuthenticatedRequest, slug: str) -> Membership:
     return get_membership(request, slug, roles=[Role.COORDINATOR])
 
 

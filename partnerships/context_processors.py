@@ -12,8 +12,8 @@ PARTNER_PAGES = {
     "partner_create",
     "partner_edit",
     "request",
-    "request_create",
-    "request_edit",
+    "prayer_request_create",
+    "prayer_request_edit",
 }
 TODAY_PAGES = {"today", "pray_through", "record"}
 GROUP_PAGES = {"group_list", "group", "group_create", "group_edit", "meeting_create"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from partnerships.models import (
     Visibility,
 )
 
-PARTNERS = [
+PARTNERS: list[dict[str, Any]] = [
     {
         "name": "Tomasz Nowak",
         "kind": PartnerKind.CHURCH_PLANTER,

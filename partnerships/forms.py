@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.timezones import local_to_aware, time_zone_choices, time_zone_choices_keeping
+from accounts.widgets import TimeZoneSelect
 from partnerships.models import (
     Community,
     Membership,
@@ -20,7 +22,7 @@ from partnerships.models import (
 )
 from partnerships.models.partners import MeetingMode
 from partnerships.models.requests import default_review_on
-from partnerships.selectors import praying_people
+from partnerships.selectors import praying_user_list
 from partnerships.services import PARTNER_SELF_FIELDS, parse_request_lines, photo_check
 from partnerships.services.checkins import MAX_CHECKIN_AHEAD
 
@@ -29,6 +31,7 @@ class CommunityForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
         choices=time_zone_choices,
+        widget=TimeZoneSelect,
         help_text=_("Where most of your community prays. Each person can still set their own."),
     )
 
@@ -129,8 +132,24 @@ class ChildrenField(forms.CharField):
         return value
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """People, each shown by the name the community knows them by."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+class PartnerAccountField(forms.ModelChoiceField):
+    """A partner's account, shown with its email address."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} ({obj.email})"
+
+
 class PartnerForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Their time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label=_("Their time zone"), choices=time_zone_choices, widget=TimeZoneSelect
+    )
     children = ChildrenField(
         label=_("Children"),
         required=False,
@@ -166,10 +185,12 @@ class PartnerForm(forms.ModelForm):
             "partnership_started": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "stewards": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"stewards": PeopleField, "user": PartnerAccountField}
 
     def __init__(self, *args, community, self_service: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices_keeping(self.instance.time_zone)
+        time_zone = cast(forms.ChoiceField, self.fields["time_zone"])
+        time_zone.choices = time_zone_choices_keeping(self.instance.time_zone)
         self.fields["photo"].widget = forms.FileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp"}
         )
@@ -181,15 +202,15 @@ class PartnerForm(forms.ModelForm):
         if not self.instance.photo:
             del self.fields["remove_photo"]
         members = Membership.objects.filter(community=community).select_related("user")
-        self.fields["stewards"].queryset = User.objects.filter(
+        stewards = cast(PeopleField, self.fields["stewards"])
+        stewards.queryset = User.objects.filter(
             pk__in=members.filter(role=Role.COORDINATOR).values("user_id")
         ).order_by("name")
-        self.fields["stewards"].label_from_instance = lambda user: user.display_name
-        self.fields["user"].queryset = User.objects.filter(
+        account = cast(PartnerAccountField, self.fields["user"])
+        account.queryset = User.objects.filter(
             pk__in=members.filter(role=Role.PARTNER).values("user_id")
         ).order_by("name")
-        self.fields["user"].label_from_instance = lambda user: f"{user.display_name} ({user.email})"
-        self.fields["user"].help_text = _(
+        account.help_text = _(
             "Only people who joined as partners appear here. To invite this partner, save the "
             "profile and use “Invite to their own page”."
         )
@@ -270,7 +291,7 @@ class CheckInForm(forms.Form):
     mode = forms.ChoiceField(label=_("How"), choices=MeetingMode.choices)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = PeopleField(
         label=_("Who goes"),
         queryset=User.objects.none(),
         required=False,
@@ -283,8 +304,8 @@ class CheckInForm(forms.Form):
         self.fields["date"].help_text = _("Times are in your time zone, %(zone)s.") % {
             "zone": time_zone
         }
-        self.fields["attendees"].queryset = praying_people(community)
-        self.fields["attendees"].label_from_instance = lambda user: user.display_name
+        attendees = cast(PeopleField, self.fields["attendees"])
+        attendees.queryset = praying_user_list(community)
 
     def schedule(self) -> dict:
         """The cleaned values as the scheduling services take them."""

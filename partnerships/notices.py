@@ -59,7 +59,7 @@ def checkin_digest_message(delivery: Delivery, shared: object) -> Message:
                     "needing": needing,
                     "upcoming": upcoming,
                     "dashboard_url": absolute(
-                        reverse("partnerships:dashboard", args=[membership.community.slug])
+                        reverse("overview:dashboard", args=[membership.community.slug])
                     ),
                 }
             )
@@ -70,7 +70,11 @@ def checkin_digest_message(delivery: Delivery, shared: object) -> Message:
 
 def checkin_eve_message(delivery: Delivery, shared: object) -> Message:
     checkin_id = delivery.about_id
-    checkin = CheckIn.objects.select_related("partner__community").filter(pk=checkin_id).first()
+    checkin = (
+        CheckIn.objects.select_related("partner__community").filter(pk=checkin_id).first()
+        if checkin_id is not None
+        else None
+    )
     if (
         checkin is None
         or checkin.status != CheckInStatus.SCHEDULED

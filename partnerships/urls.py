@@ -4,7 +4,6 @@ from partnerships.views import (
     calendar,
     checkins,
     communities,
-    dashboard,
     deliveries,
     partners,
     requests,
@@ -19,13 +18,8 @@ community_urls = [
     path("members/invite/", communities.invitation_create, name="invitation_create"),
     path("members/<int:pk>/", communities.member_edit, name="member_edit"),
     path("members/<int:pk>/remove/", communities.member_remove, name="member_remove"),
-    path(
-        "invitations/<int:pk>/resend/", communities.invitation_resend_view, name="invitation_resend"
-    ),
-    path(
-        "invitations/<int:pk>/revoke/", communities.invitation_revoke_view, name="invitation_revoke"
-    ),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("invitations/<int:pk>/resend/", communities.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/revoke/", communities.invitation_revoke, name="invitation_revoke"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
     path("partners/", partners.partner_list, name="partner_list"),
     path("partners/new/", partners.partner_create, name="partner_create"),
@@ -35,8 +29,7 @@ community_urls = [
     path("partners/<int:pk>/invite/", partners.partner_invite, name="partner_invite"),
     path("partners/<int:pk>/requests/new/", requests.request_create, name="request_create"),
     path("partners/<int:pk>/checkins/new/", checkins.checkin_create, name="checkin_create"),
-    path("requests/review/", requests.requests_needing_update, name="requests_review"),
-    path("requests/<int:pk>/", requests.request_detail, name="request"),
+    path("requests/review/", requests.requests_review, name="requests_review"),
     path("requests/<int:pk>/edit/", requests.request_edit, name="request_edit"),
     path("requests/<int:pk>/update/", requests.request_update, name="request_update"),
     path("requests/<int:pk>/answer/", requests.request_answer, name="request_answer"),

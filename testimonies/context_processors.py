@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from testimonies.selectors import unread_count
+from testimonies.selectors import notice_unread_count
 
 
 def notices(request: HttpRequest) -> dict:
@@ -9,4 +9,4 @@ def notices(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notices": SimpleLazyObject(lambda: unread_count(user))}
+    return {"unread_notices": SimpleLazyObject(lambda: notice_unread_count(user))}

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Edited
 from partnerships.models import Partner, PrayerRequest
 
 
@@ -50,7 +51,7 @@ class TestimonyQuerySet(models.QuerySet["Testimony"]):
         return self.filter(status=TestimonyStatus.PUBLISHED)
 
 
-class Testimony(models.Model):
+class Testimony(Edited):
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, related_name="testimonies", verbose_name=_("partner")
     )
@@ -83,8 +84,6 @@ class Testimony(models.Model):
     )
     # First publication: the page's order. Publishing again after an unpublish keeps it.
     published_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     objects = TestimonyQuerySet.as_manager()
 

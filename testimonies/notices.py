@@ -32,10 +32,13 @@ def setting_label(user: User) -> str | None:
 
 
 def testimony_notice(delivery: Delivery, shared: object) -> Message:
+    testimony_id = delivery.about_id
     testimony = (
         Testimony.objects.select_related("partner__community")
-        .filter(pk=delivery.about_id, status=TestimonyStatus.PUBLISHED)
+        .filter(pk=testimony_id, status=TestimonyStatus.PUBLISHED)
         .first()
+        if testimony_id is not None
+        else None
     )
     if testimony is None:
         raise NothingToSend("the testimony was unpublished or removed")

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from intercession.models import IntercessorGroup, PrayerLog
-from partnerships.models import CheckIn, Membership, Partner, PrayerRequest, RequestStatus
-from partnerships.selectors import shared_encouragements
+from intercession.selectors import encouragement_list
+from partnerships.models import (
+    CheckIn,
+    Community,
+    Membership,
+    Partner,
+    PrayerRequest,
+    RequestStatus,
+)
 from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus, Thanks
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def with_reading_details(testimonies: QuerySet[Testimony], membership: Membership):
@@ -36,7 +47,7 @@ def with_reading_details(testimonies: QuerySet[Testimony], membership: Membershi
     )
 
 
-def published_for(membership: Membership, *, partner_id=None, kind: str = ""):
+def testimony_published_list(membership: Membership, *, partner_id=None, kind: str = ""):
     testimonies = Testimony.objects.visible_to(membership).published()
     if partner_id:
         testimonies = testimonies.filter(partner_id=partner_id)
@@ -45,7 +56,7 @@ def published_for(membership: Membership, *, partner_id=None, kind: str = ""):
     return with_reading_details(testimonies, membership).order_by("-published_at", "-pk")
 
 
-def drafts_for(membership: Membership):
+def testimony_draft_list(membership: Membership):
     """Drafts and unpublished testimonies: the coordinators', and each author's own."""
     drafts = Testimony.objects.visible_to(membership).filter(status=TestimonyStatus.DRAFT)
     if not membership.is_coordinator:
@@ -53,13 +64,13 @@ def drafts_for(membership: Membership):
     return drafts.select_related("partner", "author").order_by("-updated_at")
 
 
-def filter_partners(membership: Membership) -> list[Partner]:
+def testimony_partner_list(membership: Membership) -> list[Partner]:
     """Partners that published testimonies visible to this member are about, for the filter."""
     ids = Testimony.objects.visible_to(membership).published().values("partner_id")
     return list(Partner.objects.filter(pk__in=ids).order_by("name"))
 
 
-def unread_count(user) -> int:
+def notice_unread_count(user) -> int:
     return (
         TestimonyNotice.objects.filter(
             user=user, read_at__isnull=True, testimony__status=TestimonyStatus.PUBLISHED
@@ -69,7 +80,7 @@ def unread_count(user) -> int:
     )
 
 
-def notices_for(user) -> QuerySet[TestimonyNotice]:
+def notice_list(user) -> QuerySet[TestimonyNotice]:
     """A person's notices of published testimonies in communities they still belong to."""
     return (
         TestimonyNotice.objects.filter(
@@ -82,12 +93,19 @@ def notices_for(user) -> QuerySet[TestimonyNotice]:
     )
 
 
-def answered_requests_for(membership: Membership, partner: Partner):
+def answered_request_list(membership: Membership, partner: Partner):
     return (
         PrayerRequest.objects.visible_to(membership)
         .filter(partner=partner, status=RequestStatus.ANSWERED)
         .order_by("-answered_on", "-pk")
     )
+
+
+class CornerRequest(TypedDict):
+    """What ``corner_get`` annotates on each of the partner's requests."""
+
+    times: int
+    has_testimony: bool
 
 
 @dataclass
@@ -98,8 +116,12 @@ class Corner:
     prayers_this_month: int
     people_this_month: int
     encouragements: list
-    active_requests: list[PrayerRequest] = field(default_factory=list)
-    answered_requests: list[PrayerRequest] = field(default_factory=list)
+    active_requests: list[WithAnnotations[PrayerRequest, CornerRequest]] = field(
+        default_factory=list
+    )
+    answered_requests: list[WithAnnotations[PrayerRequest, CornerRequest]] = field(
+        default_factory=list
+    )
     testimonies: list[Testimony] = field(default_factory=list)
 
 
@@ -108,7 +130,7 @@ def month_start(zone: ZoneInfo) -> datetime:
     return datetime(today.year, today.month, 1, tzinfo=zone)
 
 
-def corner(membership: Membership, partner: Partner) -> Corner:
+def corner_get(membership: Membership, partner: Partner) -> Corner:
     """The partner's own page: who prays, how often, what they shared, what God answered."""
     now = timezone.now()
     zone = ZoneInfo(partner.time_zone)
@@ -137,8 +159,17 @@ def corner(membership: Membership, partner: Partner) -> Corner:
         ),
         prayers_this_month=totals["prayers"],
         people_this_month=totals["people"],
-        encouragements=shared_encouragements(partner, limit=10),
+        encouragements=encouragement_list(partner, limit=10),
         active_requests=[r for r in requests if r.status == RequestStatus.ACTIVE],
         answered_requests=[r for r in requests if r.status == RequestStatus.ANSWERED][:10],
-        testimonies=list(published_for(membership)[:10]),
+        testimonies=list(testimony_published_list(membership)[:10]),
+    )
+
+
+def testimony_recent_list(community: Community, limit: int = 3) -> list[Testimony]:
+    """The latest testimonies of a community, drafts waiting first, for the coordinators."""
+    return list(
+        Testimony.objects.filter(partner__community=community)
+        .select_related("partner", "author")
+        .order_by("status", "-published_at", "-updated_at")[:limit]
     )

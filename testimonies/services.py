@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -13,11 +14,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from intercession.models import PrayerLog
 from notifications.models import Kind
-from notifications.services import deliveries_resume, delivery_queue
+from notifications.services import delivery_queue, delivery_resume
 from partnerships.models import Partner, PrayerRequest, RequestStatus
 from testimonies.models import Audience, Testimony, TestimonyNotice, TestimonyStatus, Thanks
 
-SCRIPTURE_MAX = Testimony._meta.get_field("scripture").max_length
+# A CharField, so it has a max_length.
+SCRIPTURE_MAX = cast(int, Testimony._meta.get_field("scripture").max_length)
 
 
 def _cleaned(
@@ -126,7 +128,7 @@ def testimony_publish(*, testimony: Testimony) -> int:
     testimony.save(update_fields=["status", "published_at", "updated_at"])
     # Emails skipped because it was unpublished before they went are sent now: until then
     # nobody got them, so this is still the first time.
-    deliveries_resume(kind=Kind.TESTIMONY, about=testimony.pk)
+    delivery_resume(kind=Kind.TESTIMONY, about=testimony.pk)
     return _notify_those_who_prayed(testimony)
 
 
@@ -146,14 +148,15 @@ def _notify_those_who_prayed(testimony: Testimony) -> int:
     """One notice per person, ever (unique constraint), and with it one email: to everyone
     still in the community who prayed for its requests, and to the partner. The author wrote
     it and needs no notice. Returns how many of those who prayed were told now."""
-    carried = dict(
-        PrayerLog.objects.filter(
-            request__in=testimony.requests.all(),
-            user__is_active=True,
-            user__memberships__community_id=testimony.partner.community_id,
-        )
-        .exclude(user_id=testimony.author_id)
-        .exclude(user__testimony_notices__testimony=testimony)
+    prayers = PrayerLog.objects.filter(
+        request__in=testimony.requests.all(),
+        user__is_active=True,
+        user__memberships__community_id=testimony.partner.community_id,
+    )
+    if testimony.author_id is not None:
+        prayers = prayers.exclude(user_id=testimony.author_id)
+    carried: dict[int, int] = dict(
+        prayers.exclude(user__testimony_notices__testimony=testimony)
         .values_list("user_id")
         .annotate(times=Count("pk"))
     )

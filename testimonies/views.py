@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from partnerships.access import get_membership, get_partner_for
 from partnerships.models import PartnerKind, PrayerRequest, Role, Visibility
 from partnerships.views.common import act_and_tell, add_errors, query_id
@@ -29,10 +32,10 @@ def _filters(request: HttpRequest) -> dict:
 
 @login_required
 @require_safe
-def testimony_list(request: HttpRequest, slug: str) -> HttpResponse:
+def testimony_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     filters = _filters(request)
-    page = Paginator(selectors.published_for(membership, **filters), PAGE_SIZE).get_page(
+    page = Paginator(selectors.testimony_published_list(membership, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -42,8 +45,8 @@ def testimony_list(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "community": membership.community,
             "page": page,
-            "drafts": list(selectors.drafts_for(membership)[:20]),
-            "partners": selectors.filter_partners(membership),
+            "drafts": list(selectors.testimony_draft_list(membership)[:20]),
+            "partners": selectors.testimony_partner_list(membership),
             "kinds": PartnerKind.choices,
             "filters": filters,
         },
@@ -52,12 +55,12 @@ def testimony_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def testimony_print(request: HttpRequest, slug: str) -> HttpResponse:
+def testimony_print(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Large type, no navigation, for reading aloud or printing at a gathering. Paper leaves
     the app, so only what the whole community may read goes on it, sensitive partners by
     alias, and no request text."""
     membership = get_membership(request, slug)
-    testimonies = selectors.published_for(membership, **_filters(request)).filter(
+    testimonies = selectors.testimony_published_list(membership, **_filters(request)).filter(
         audience=Audience.COMMUNITY
     )[:50]
     return render(
@@ -69,7 +72,7 @@ def testimony_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def testimony_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def testimony_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     testimony = get_testimony_for(membership, pk)
     testimony = selectors.with_reading_details(
@@ -104,7 +107,7 @@ def _form_page(request, membership, partner, form, testimony=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def testimony_create(request: HttpRequest, slug: str) -> HttpResponse:
+def testimony_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Opened from an answered request (``?request=``) or a partner (``?partner=``); without
     either, it asks which answer the testimony is about."""
     membership = get_membership(request, slug)
@@ -133,8 +136,10 @@ def testimony_create(request: HttpRequest, slug: str) -> HttpResponse:
                 .order_by("-answered_on")[:50],
             },
         )
-    answered = selectors.answered_requests_for(membership, partner)
-    initial = {"audience": Audience.PARTNER_AND_GROUPS if partner.sensitive else Audience.COMMUNITY}
+    answered = selectors.answered_request_list(membership, partner)
+    initial: dict[str, Any] = {
+        "audience": Audience.PARTNER_AND_GROUPS if partner.sensitive else Audience.COMMUNITY
+    }
     if answered_request is not None:
         initial["requests"] = [answered_request.pk]
         if answered_request.visibility != Visibility.COMMUNITY:
@@ -164,9 +169,10 @@ def testimony_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def testimony_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def testimony_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     testimony = get_testimony_for_change(membership, pk)
+    answered = selectors.answered_request_list(membership, testimony.partner)
     form = TestimonyForm(
         request.POST or None,
         initial={
@@ -176,11 +182,11 @@ def testimony_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "scripture": testimony.scripture,
             "audience": testimony.audience,
         },
-        answered=selectors.answered_requests_for(membership, testimony.partner),
+        answered=answered,
     )
     if request.method == "POST" and form.is_valid():
         # Requests the editor cannot see (a coordinator attached them) stay attached.
-        hidden = testimony.requests.exclude(pk__in=form.fields["requests"].queryset.values("pk"))
+        hidden = testimony.requests.exclude(pk__in=answered.values("pk"))
         data = {**form.cleaned_data, "requests": [*form.cleaned_data["requests"], *hidden]}
         try:
             services.testimony_edit(testimony=testimony, **data)
@@ -194,7 +200,7 @@ def testimony_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def testimony_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def testimony_publish(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     testimony = get_testimony_for_change(membership, pk)
     told = []
@@ -212,7 +218,7 @@ def testimony_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def testimony_unpublish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def testimony_unpublish(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     testimony = get_testimony_for_change(membership, pk)
     act_and_tell(
@@ -225,7 +231,7 @@ def testimony_unpublish(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @login_required
 @require_POST
-def testimony_thanks(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def testimony_thanks(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     testimony = get_testimony_for(membership, pk)
     try:
@@ -251,9 +257,9 @@ def testimony_thanks(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedRequest) -> HttpResponse:
     """The person's notices, newest first. Opening the list marks them read."""
-    page = Paginator(selectors.notices_for(request.user), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notice_list(request.user), 30).get_page(request.GET.get("page"))
     response = render(request, "testimonies/notifications.html", {"page": page})
     services.notices_mark_read(user=request.user)
     return response
@@ -261,7 +267,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def corner(request: HttpRequest, slug: str) -> HttpResponse:
+def corner(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The partner's own page."""
     membership = get_membership(request, slug, roles=[Role.PARTNER])
     partner = membership.community.partners.filter(user=request.user).order_by("pk").first()
@@ -274,6 +280,6 @@ def corner(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "membership": membership,
             "community": membership.community,
-            "corner": selectors.corner(membership, partner),
+            "corner": selectors.corner_get(membership, partner),
         },
     )

@@ -6,6 +6,14 @@ from partnerships.models import Role
 from tests.factories import make_community, make_member
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``--dist loadgroup``) the tests that start Celery workers and an SMTP
+    server run one after another on one worker: each one times real processes."""
+    for item in items:
+        if item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.xdist_group("processes"))
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager(settings):
     """Tasks run inline in unit tests; the worker integration tests start real workers."""
@@ -20,6 +28,9 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Hashing stays real in production; here it would cost seconds per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test Client builds the middleware anew; WhiteNoise would list every static file for
+    # each one (a tenth of a second). Looking a file up when asked serves the same files.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture

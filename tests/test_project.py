@@ -39,6 +39,13 @@ def test_ruff_lint_and_format_are_clean():
     assert fmt.returncode == 0, fmt.stdout
 
 
+def test_types_check():
+    """mypy with django-stubs, as configured in pyproject.toml: no error anywhere."""
+    mypy = Path(sys.executable).parent / "mypy"
+    result = subprocess.run([mypy], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_apps_import_only_the_layers_below_them():
     """The layers contract in pyproject.toml (docs/architecture.md), checked by import-linter."""
     linter = Path(sys.executable).parent / "lint-imports"

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.http import AuthenticatedRequest
 from intercession import selectors, services
 from intercession.access import get_group_for, get_praying_membership
 from intercession.forms import GroupForm, MeetingForm
@@ -18,7 +19,7 @@ from partnerships.views.common import add_errors
 
 @login_required
 @require_safe
-def group_list(request: HttpRequest, slug: str) -> HttpResponse:
+def group_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_praying_membership(request, slug)
     groups = IntercessorGroup.objects.visible_to(membership).prefetch_related("members", "partners")
     return render(
@@ -52,7 +53,7 @@ def _save(request, form, community, group=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_create(request: HttpRequest, slug: str) -> HttpResponse:
+def group_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
     form = GroupForm(
@@ -74,7 +75,7 @@ def group_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def group_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     group = get_group_for(membership, pk)
     form = GroupForm(request.POST or None, instance=group, community=membership.community)
@@ -93,7 +94,7 @@ def group_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def group_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     """The group's week: what changed for its partners since the last meeting."""
     membership = get_praying_membership(request, slug)
     group = get_group_for(membership, pk)
@@ -112,7 +113,7 @@ def group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def meeting_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_praying_membership(request, slug)
     # Intercessors only find the groups they belong to; coordinators record for any group.
     group = get_group_for(membership, pk)
@@ -132,7 +133,7 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_record(group=group, recorded_by=request.user, **form.cleaned_data)
+            services.meeting_create(group=group, recorded_by=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from intercession.access import get_link_target
-from intercession.services import prayer_record
+from intercession.services import prayer_log_create
 from notifications.tokens import LinkError, read_action_token
 
 
@@ -36,10 +36,10 @@ def prayed_link(request: HttpRequest, token: str) -> HttpResponse:
     }
     if request.method == "POST":
         try:
-            prayer_record(
+            prayer_log_create(
                 user=user,
                 partner=prayer_request.partner,
-                request=prayer_request,
+                prayer_request=prayer_request,
                 client_key=f"link:{token[-20:]}",
             )
         except ValidationError as error:

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from intercession import selectors, services
 from intercession.access import (
     get_own_prayer,
@@ -33,7 +34,7 @@ def new_key() -> str:
 
 @login_required
 @require_safe
-def today(request: HttpRequest, slug: str) -> HttpResponse:
+def today(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_praying_membership(request, slug)
     since = services.daily_visit_touch(user=request.user, community=membership.community)
     daily = selectors.daily_list(membership, since=since)
@@ -50,7 +51,7 @@ def today(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _just_prayed(request: HttpRequest) -> PrayerLog | None:
+def _just_prayed(request: AuthenticatedRequest) -> PrayerLog | None:
     """After a full-page “I prayed” (no JavaScript), the prayer to offer a note for."""
     pk = query_id(request.GET.get("prayed", ""))
     if pk is None:
@@ -76,7 +77,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @login_required
 @require_POST
-def pray(request: HttpRequest, slug: str) -> HttpResponse:
+def pray(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """One tap on “I prayed”. With htmx the card is swapped in place; without JavaScript the
     page reloads with a message."""
     membership = get_praying_membership(request, slug)
@@ -92,10 +93,10 @@ def pray(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         partner = get_prayable_partner(membership, data["partner"])
     try:
-        log, created = services.prayer_record(
+        log, created = services.prayer_log_create(
             user=request.user,
             partner=partner,
-            request=prayer_request,
+            prayer_request=prayer_request,
             note=data["note"],
             fasted=data["fasted"],
             share=data["share"],
@@ -166,7 +167,7 @@ def _card(request, membership, log: PrayerLog) -> HttpResponse:
 
 @login_required
 @require_POST
-def prayer_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def prayer_note(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_praying_membership(request, slug)
     log = get_own_prayer(membership, pk)
     form = PrayerNoteForm(request.POST)
@@ -174,7 +175,7 @@ def prayer_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, _errors(form), back, form)
     try:
-        services.prayer_add_note(
+        services.prayer_note_add(
             log=log,
             user=request.user,
             note=form.cleaned_data["note"],
@@ -191,7 +192,7 @@ def prayer_note(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def pray_through(request: HttpRequest, slug: str) -> HttpResponse:
+def pray_through(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """One partner at a time, with a quiet ten-minute timer; a summary at the end."""
     membership = get_praying_membership(request, slug)
     daily = selectors.daily_list(membership)
@@ -221,7 +222,7 @@ def pray_through(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "intercession/pray_through.html", context)
     since = _started_at(started, request.user)
     prayed = list(
-        selectors.prayer_record(request.user, membership.community).filter(prayed_at__gte=since)
+        selectors.prayer_log_list(request.user, membership.community).filter(prayed_at__gte=since)
     )
     context.update(prayed=prayed, partners_prayed=len({log.partner_id for log in prayed}))
     return render(request, "intercession/pray_through_done.html", context)
@@ -242,9 +243,9 @@ def _started_at(value: str, user) -> datetime:
 
 @login_required
 @require_safe
-def record(request: HttpRequest, slug: str) -> HttpResponse:
+def record(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_praying_membership(request, slug)
-    page = Paginator(selectors.prayer_record(request.user, membership.community), 50).get_page(
+    page = Paginator(selectors.prayer_log_list(request.user, membership.community), 50).get_page(
         request.GET.get("page")
     )
     return render(

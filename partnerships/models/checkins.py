@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Audited
 from partnerships.models.community import PRAYING_ROLES
 from partnerships.models.partners import MeetingMode, Partner
 
@@ -47,7 +48,7 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
         return self.filter(status=CheckInStatus.SCHEDULED, ends_at__gte=timezone.now())
 
 
-class CheckIn(models.Model):
+class CheckIn(Audited):
     """A monthly meeting with a partner: coffee, lunch, a call. Its notes become requests."""
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="checkins")
@@ -69,15 +70,6 @@ class CheckIn(models.Model):
     group_summary = models.TextField(_("for the adopting groups"), max_length=2000, blank=True)
     # Changes with every reschedule, so calendars replace the event instead of adding one.
     sequence = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     objects = CheckInQuerySet.as_manager()
 

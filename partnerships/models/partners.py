@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -64,18 +65,29 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
             return partners
         if membership.is_partner:
             return partners.filter(user_id=membership.user_id)
-        # Intercessors see the active partners adopted by their weekly groups that meet. The
-        # groups live in the intercession app; the lookup goes by relation name only.
+        # Intercessors see the active partners adopted by their weekly groups that meet.
         return partners.filter(pk__in=Partner.objects.adopted_by([membership.user_id]).values("pk"))
 
-    def adopted_by(self, user_ids) -> PartnerQuerySet:
-        """Active partners adopted by the weekly groups (not paused) of these people. One
-        filter() call, so the group that is not paused is the group they belong to."""
-        return self.filter(
-            status=PartnerStatus.ACTIVE,
-            intercessor_groups__paused=False,
-            intercessor_groups__members__in=user_ids,
-        )
+    def adopted_by(self, user_ids: Iterable[int]) -> PartnerQuerySet:
+        """Active partners adopted by these people, by the rule of the app that joins people to
+        partners (intercession's weekly groups, registered with ``adoption_register``). With no
+        rule registered, nobody has adopted anyone: the fallback shows nothing."""
+        if _adoption is None:
+            return self.none()
+        return _adoption(self.filter(status=PartnerStatus.ACTIVE), list(user_ids))
+
+
+# Who has adopted a partner is decided above this app, where the weekly groups live; that app
+# gives its rule at start-up, so partnerships never names a group or its relations.
+AdoptionRule = Callable[[PartnerQuerySet, list[int]], PartnerQuerySet]
+_adoption: AdoptionRule | None = None
+
+
+def adoption_register(rule: AdoptionRule) -> None:
+    """Register how partners are adopted: ``rule(partners, user_ids)`` narrows ``partners`` to
+    those adopted by any of ``user_ids``, in one filter."""
+    global _adoption
+    _adoption = rule
 
 
 class Partner(models.Model):

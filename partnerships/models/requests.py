@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Audited, Created
 from partnerships.models.partners import Partner
 
 
@@ -65,7 +65,7 @@ class PrayerRequestQuerySet(models.QuerySet["PrayerRequest"]):
         return self.active().filter(review_on__lt=today)
 
 
-class PrayerRequest(models.Model):
+class PrayerRequest(Audited):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="requests")
     text = models.TextField(_("request"), max_length=2000)
     category = models.CharField(
@@ -90,15 +90,6 @@ class PrayerRequest(models.Model):
         related_name="requests",
         verbose_name=_("captured at check-in"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now)
 
     objects = PrayerRequestQuerySet.as_manager()
 
@@ -127,19 +118,11 @@ class PrayerRequest(models.Model):
         return self.is_active and self.review_on < timezone.localdate()
 
 
-class RequestUpdate(models.Model):
+class RequestUpdate(Created):
     """A dated note on a request: “surgery moved to Friday”."""
 
     request = models.ForeignKey(PrayerRequest, on_delete=models.CASCADE, related_name="updates")
     text = models.TextField(_("update"), max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.timezones import local_to_aware
 from partnerships.models import CheckIn, CheckInStatus, Partner
-from partnerships.selectors import praying_people
-from partnerships.services.requests import request_create
+from partnerships.selectors import praying_user_list
+from partnerships.services.requests import prayer_request_create
 
 MAX_CHECKIN_LENGTH = timedelta(hours=12)
 # Far enough for any rhythm; further dates are typing slips (and 9999 breaks date arithmetic).
@@ -37,7 +37,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 def _check_attendees(partner: Partner, attendees: Iterable[User]) -> list[User]:
     attendees = list(attendees)
     allowed = set(
-        praying_people(partner.community)
+        praying_user_list(partner.community)
         .filter(pk__in=[u.pk for u in attendees])
         .values_list("pk", flat=True)
     )
@@ -100,7 +100,7 @@ def checkin_reschedule(
 
 
 @transaction.atomic
-def checkin_set_status(*, checkin: CheckIn, status: str) -> CheckIn:
+def checkin_status_set(*, checkin: CheckIn, status: str) -> CheckIn:
     checkin = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if status not in {CheckInStatus.HELD, CheckInStatus.MISSED, CheckInStatus.CANCELLED}:
         raise ValidationError(_("Mark the check-in held, missed or cancelled."))
@@ -126,7 +126,7 @@ def parse_request_lines(text: str) -> list[str]:
 
 
 @transaction.atomic
-def checkin_record_notes(
+def checkin_notes_record(
     *,
     checkin: CheckIn,
     notes: str,
@@ -152,7 +152,7 @@ def checkin_record_notes(
     checkin.full_clean()
     checkin.save()
     return [
-        request_create(
+        prayer_request_create(
             partner=checkin.partner,
             text=line,
             category=category,

@@ -153,7 +153,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 
 @transaction.atomic
-def membership_change_role(*, membership: Membership, role: str) -> Membership:
+def membership_role_change(*, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError(_("Choose coordinator, intercessor or partner."))
     if membership.is_coordinator and role != Role.COORDINATOR:

@@ -37,10 +37,12 @@ PARTNER_SELF_FIELDS = (
 
 def photo_check(upload: UploadedFile) -> None:
     """Size and real image type, whatever the file is called."""
-    if upload.size > PHOTO_MAX_BYTES:
+    size = upload.size
+    assert size is not None  # Django's upload handlers always set it
+    if size > PHOTO_MAX_BYTES:
         raise ValidationError(
             _("That photo is %(size).1f MB; please choose one under 5 MB.")
-            % {"size": upload.size / 1024 / 1024},
+            % {"size": size / 1024 / 1024},
             code="photo_too_large",
         )
     try:
@@ -72,8 +74,8 @@ def _normalised_photo(upload: UploadedFile) -> ContentFile:
     """Re-encode as a modest JPEG. This also drops EXIF data, GPS position included, which
     could place a sensitive partner on a map."""
     upload.seek(0)
-    with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)
+    with Image.open(upload) as original:
+        image = ImageOps.exif_transpose(original)
         image = image.convert("RGB")
         image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
         out = io.BytesIO()

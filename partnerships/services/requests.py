@@ -30,7 +30,7 @@ def _clean_text(text: str, field: str = "text") -> str:
     return text
 
 
-def request_create(
+def prayer_request_create(
     *,
     partner: Partner,
     text: str,
@@ -41,7 +41,7 @@ def request_create(
     created_by: User,
     checkin: CheckIn | None = None,
 ) -> PrayerRequest:
-    request = PrayerRequest(
+    prayer_request = PrayerRequest(
         partner=partner,
         text=_clean_text(text),
         category=category,
@@ -51,11 +51,11 @@ def request_create(
         checkin=checkin,
     )
     if review_on is not None:
-        request.review_on = review_on
-    _check_review_on(request.review_on)
-    request.full_clean()
-    request.save()
-    return request
+        prayer_request.review_on = review_on
+    _check_review_on(prayer_request.review_on)
+    prayer_request.full_clean()
+    prayer_request.save()
+    return prayer_request
 
 
 def _check_review_on(review_on: date) -> None:
@@ -64,76 +64,78 @@ def _check_review_on(review_on: date) -> None:
 
 
 @transaction.atomic
-def request_edit(
+def prayer_request_edit(
     *,
-    request: PrayerRequest,
+    prayer_request: PrayerRequest,
     text: str,
     category: str,
     urgent: bool,
     visibility: str,
     review_on: date,
 ) -> PrayerRequest:
-    request = PrayerRequest.objects.select_for_update().get(pk=request.pk)
-    request.text = _clean_text(text)
-    request.category = category
-    request.urgent = urgent
-    request.visibility = visibility
-    if review_on != request.review_on:
+    prayer_request = PrayerRequest.objects.select_for_update().get(pk=prayer_request.pk)
+    prayer_request.text = _clean_text(text)
+    prayer_request.category = category
+    prayer_request.urgent = urgent
+    prayer_request.visibility = visibility
+    if review_on != prayer_request.review_on:
         _check_review_on(review_on)
-    request.review_on = review_on
-    request.updated_at = timezone.now()
-    request.full_clean()
-    request.save(
+    prayer_request.review_on = review_on
+    prayer_request.updated_at = timezone.now()
+    prayer_request.full_clean()
+    prayer_request.save(
         update_fields=["text", "category", "urgent", "visibility", "review_on", "updated_at"]
     )
-    return request
+    return prayer_request
 
 
-def _require_active(request: PrayerRequest) -> None:
-    if not request.is_active:
+def _require_active(prayer_request: PrayerRequest) -> None:
+    if not prayer_request.is_active:
         raise ValidationError(
             _("This request is already %(status)s.")
-            % {"status": request.get_status_display().lower()}
+            % {"status": prayer_request.get_status_display().lower()}
         )
 
 
 @transaction.atomic
-def request_update_add(*, request: PrayerRequest, text: str, author: User) -> RequestUpdate:
+def prayer_request_update_add(
+    *, prayer_request: PrayerRequest, text: str, author: User
+) -> RequestUpdate:
     """A dated update. It counts as a review: the request's next review is a month away."""
-    request = PrayerRequest.objects.select_for_update().get(pk=request.pk)
-    _require_active(request)
+    prayer_request = PrayerRequest.objects.select_for_update().get(pk=prayer_request.pk)
+    _require_active(prayer_request)
     update = RequestUpdate.objects.create(
-        request=request, text=_clean_text(text), created_by=author
+        request=prayer_request, text=_clean_text(text), created_by=author
     )
-    request.review_on = default_review_on()
-    request.updated_at = timezone.now()
-    request.save(update_fields=["review_on", "updated_at"])
+    prayer_request.review_on = default_review_on()
+    prayer_request.updated_at = timezone.now()
+    prayer_request.save(update_fields=["review_on", "updated_at"])
     return update
 
 
 @transaction.atomic
-def request_answer(
-    *, request: PrayerRequest, answer_note: str, answered_on: date | None = None
+def prayer_request_answer(
+    *, prayer_request: PrayerRequest, answer_note: str, answered_on: date | None = None
 ) -> PrayerRequest:
-    request = PrayerRequest.objects.select_for_update().get(pk=request.pk)
-    _require_active(request)
+    prayer_request = PrayerRequest.objects.select_for_update().get(pk=prayer_request.pk)
+    _require_active(prayer_request)
     answered_on = answered_on or timezone.localdate()
     if answered_on > timezone.localdate():
         raise ValidationError({"answered_on": _("An answer can't be dated in the future.")})
-    request.status = RequestStatus.ANSWERED
-    request.answer_note = _clean_text(answer_note, "answer_note")
-    request.answered_on = answered_on
-    request.updated_at = timezone.now()
-    request.save(update_fields=["status", "answer_note", "answered_on", "updated_at"])
-    return request
+    prayer_request.status = RequestStatus.ANSWERED
+    prayer_request.answer_note = _clean_text(answer_note, "answer_note")
+    prayer_request.answered_on = answered_on
+    prayer_request.updated_at = timezone.now()
+    prayer_request.save(update_fields=["status", "answer_note", "answered_on", "updated_at"])
+    return prayer_request
 
 
 @transaction.atomic
-def request_close(*, request: PrayerRequest) -> PrayerRequest:
+def prayer_request_close(*, prayer_request: PrayerRequest) -> PrayerRequest:
     """No longer needed: it leaves the prayer lists but stays in the partner's history."""
-    request = PrayerRequest.objects.select_for_update().get(pk=request.pk)
-    _require_active(request)
-    request.status = RequestStatus.CLOSED
-    request.closed_at = request.updated_at = timezone.now()
-    request.save(update_fields=["status", "closed_at", "updated_at"])
-    return request
+    prayer_request = PrayerRequest.objects.select_for_update().get(pk=prayer_request.pk)
+    _require_active(prayer_request)
+    prayer_request.status = RequestStatus.CLOSED
+    prayer_request.closed_at = prayer_request.updated_at = timezone.now()
+    prayer_request.save(update_fields=["status", "closed_at", "updated_at"])
+    return prayer_request

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from partnerships import services
 from partnerships.calendar import checkin_calendar
 from partnerships.models import CalendarFeed, CheckIn
@@ -18,7 +19,7 @@ FEED_HISTORY = timedelta(days=90)
 
 @login_required
 @require_safe
-def calendar_settings(request: HttpRequest) -> HttpResponse:
+def calendar_settings(request: AuthenticatedRequest) -> HttpResponse:
     feed = CalendarFeed.objects.filter(user=request.user).first()
     feed_url = (
         request.build_absolute_uri(reverse("partnerships:calendar_feed", args=[feed.token]))
@@ -32,7 +33,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+def calendar_feed_create(request: AuthenticatedRequest) -> HttpResponse:
     services.calendar_feed_replace(user=request.user)
     messages.success(
         request,
@@ -43,7 +44,7 @@ def calendar_feed_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
+def calendar_feed_revoke(request: AuthenticatedRequest) -> HttpResponse:
     services.calendar_feed_revoke(user=request.user)
     messages.success(request, _("Your calendar address no longer works."))
     return redirect("partnerships:calendar_settings")

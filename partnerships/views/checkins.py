@@ -3,13 +3,14 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from partnerships import services
 from partnerships.access import (
     get_checkin_for,
@@ -28,7 +29,7 @@ TIME_FIELDS = {"starts_at": "start", "ends_at": "end"}
 
 @login_required
 @require_safe
-def checkin_list(request: HttpRequest, slug: str) -> HttpResponse:
+def checkin_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     checkins = CheckIn.objects.visible_to(membership).select_related("partner")
     now = timezone.now()
@@ -46,7 +47,7 @@ def checkin_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def checkin_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     partner = get_partner_for(membership, pk)
     form = CheckInForm(
@@ -83,7 +84,7 @@ def checkin_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def checkin_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     checkin = get_checkin_for_coordinator(membership, pk)
     local = checkin.starts_at.astimezone(ZoneInfo(request.user.time_zone))
@@ -124,7 +125,7 @@ def checkin_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def checkin_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def checkin_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     checkin = get_checkin_for(membership, pk)
     partner = checkin.partner
@@ -153,11 +154,11 @@ def checkin_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def checkin_status(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     checkin = get_checkin_for_coordinator(membership, pk)
     try:
-        checkin = services.checkin_set_status(
+        checkin = services.checkin_status_set(
             checkin=checkin, status=request.POST.get("status", "")
         )
     except ValidationError as error:
@@ -174,7 +175,7 @@ def checkin_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def checkin_notes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def checkin_notes(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     checkin = get_checkin_for_coordinator(membership, pk)
     form = CheckInNotesForm(
@@ -188,7 +189,7 @@ def checkin_notes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            created = services.checkin_record_notes(
+            created = services.checkin_notes_record(
                 checkin=checkin,
                 notes=data["notes"],
                 family_update=data["family_update"],
@@ -226,7 +227,7 @@ def checkin_notes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def checkin_next(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def checkin_next(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     """Accept the proposed next check-in: same week and weekday next month."""
     membership = get_coordinator_membership(request, slug)
     checkin = get_checkin_for_coordinator(membership, pk)
@@ -243,7 +244,7 @@ def checkin_next(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def checkin_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def checkin_ics(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     checkin = get_checkin_for(membership, pk)
     response = HttpResponse(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from partnerships import services
 from partnerships.access import (
     CURRENT_COMMUNITY_SESSION_KEY,
@@ -37,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def community_list(request: HttpRequest) -> HttpResponse:
+def community_list(request: AuthenticatedRequest) -> HttpResponse:
     memberships = Membership.objects.for_user(request.user).annotate(
         member_count=Count("community__memberships")
     )
@@ -46,7 +49,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def community_create(request: HttpRequest) -> HttpResponse:
+def community_create(request: AuthenticatedRequest) -> HttpResponse:
     form = CommunityForm(request.POST or None, initial={"time_zone": request.user.time_zone})
     # A new community most likely prays where its founder is: let the browser suggest.
     form.fields["time_zone"].widget.attrs["data-detect-time-zone"] = ""
@@ -67,14 +70,14 @@ def community_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def community_home(request: HttpRequest, slug: str) -> HttpResponse:
+def community_home(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     if membership.is_intercessor:
         return redirect("intercession:today", slug=slug)
     community = membership.community
     if membership.is_partner and community.partners.filter(user=request.user).exists():
         return redirect("testimonies:corner", slug=slug)
-    context = {"membership": membership, "community": community}
+    context: dict[str, Any] = {"membership": membership, "community": community}
     if membership.is_coordinator:
         counts = community.memberships.aggregate(
             coordinators=Count("pk", filter=Q(role=Role.COORDINATOR)),
@@ -88,7 +91,7 @@ def community_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def community_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
     form = CommunityForm(request.POST or None, instance=community)
@@ -111,7 +114,7 @@ def community_settings(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def members(request: HttpRequest, slug: str) -> HttpResponse:
+def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
     context = {
@@ -127,7 +130,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+def invitation_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
     form = InvitationForm(
@@ -156,7 +159,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_resend_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     invitation = get_invitation_for(get_coordinator_membership(request, slug), pk)
     act_and_tell(
         request,
@@ -168,7 +171,7 @@ def invitation_resend_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def invitation_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     invitation = get_invitation_for(get_coordinator_membership(request, slug), pk)
     act_and_tell(
         request,
@@ -180,13 +183,13 @@ def invitation_revoke_view(request: HttpRequest, slug: str, pk: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     member = get_member_for(membership, pk)
     form = MemberRoleForm(request.POST or None, initial={"role": member.role})
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_change_role(membership=member, role=form.cleaned_data["role"])
+            services.membership_role_change(membership=member, role=form.cleaned_data["role"])
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -212,7 +215,7 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def member_remove(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     member = get_member_for(membership, pk)
     try:

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from notifications.models import DeliveryStatus
 from partnerships.access import get_coordinator_membership
-from partnerships.selectors import community_deliveries
+from partnerships.selectors import delivery_list
 
 
 @login_required
 @require_http_methods(["GET"])
-def deliveries(request: HttpRequest, slug: str) -> HttpResponse:
+def deliveries(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """What was sent to whom and when, and what failed and why, for this community's people."""
     membership = get_coordinator_membership(request, slug)
-    rows = community_deliveries(membership.community)
+    rows = delivery_list(membership.community)
     status = request.GET.get("status", "")
     if status in DeliveryStatus.values:
         rows = rows.filter(status=status)

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from partnerships import services
 from partnerships.access import (
     can_write_for,
@@ -31,7 +32,7 @@ from partnerships.views.common import act_and_tell, add_errors
 
 @login_required
 @require_safe
-def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
+def partner_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_membership(request, slug)
     partners = partner_health(
         Partner.objects.visible_to(membership).prefetch_related(
@@ -48,7 +49,7 @@ def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_create(request: HttpRequest, slug: str) -> HttpResponse:
+def partner_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
     form = PartnerForm(
@@ -94,7 +95,7 @@ def _save(form: PartnerForm, community, partner: Partner | None = None) -> Partn
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def partner_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def partner_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     partner = get_partner_for_edit(membership, pk)
     form = PartnerForm(
@@ -123,7 +124,7 @@ def partner_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def partner_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     partner = get_partner_for(membership, pk)
     visible_requests = PrayerRequest.objects.visible_to(membership).filter(partner=partner)
@@ -156,7 +157,7 @@ def partner_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def partner_photo(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+def partner_photo(request: AuthenticatedRequest, slug: str, pk: int) -> FileResponse:
     """Photos are served only to people who may see the partner, never from a public URL."""
     membership = get_membership(request, slug)
     partner = get_partner_for(membership, pk)
@@ -173,7 +174,7 @@ def partner_photo(request: HttpRequest, slug: str, pk: int) -> FileResponse:
 
 @login_required
 @require_POST
-def partner_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def partner_invite(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     """Invite a partner to sign in to their own page; accepting links the account."""
     membership = get_coordinator_membership(request, slug)
     partner = get_partner_for(membership, pk)
@@ -181,7 +182,7 @@ def partner_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = PartnerInviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["email"]))
+        messages.error(request, " ".join(str(message) for message in form.errors["email"]))
         return redirect("partnerships:partner", slug=slug, pk=pk)
     sent = []
     act_and_tell(

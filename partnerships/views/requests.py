@@ -1,36 +1,35 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.http import AuthenticatedRequest
 from partnerships import services
 from partnerships.access import (
-    can_write_for,
     get_coordinator_membership,
     get_membership,
     get_partner_for_edit,
-    get_request_for,
     get_request_for_edit,
 )
 from partnerships.forms import PrayerRequestForm, RequestAnswerForm, RequestUpdateForm
-from partnerships.models import Partner, PrayerRequest
-from partnerships.selectors import request_carried, shared_encouragements
+from partnerships.models import PrayerRequest
 from partnerships.views.common import act_and_tell, add_errors
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def request_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     partner = get_partner_for_edit(membership, pk)
     form = PrayerRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_create(partner=partner, created_by=request.user, **form.cleaned_data)
+            services.prayer_request_create(
+                partner=partner, created_by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -51,55 +50,19 @@ def request_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
-def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    membership = get_membership(request, slug)
-    prayer_request = get_request_for(membership, pk)
-    return render(
-        request,
-        "partnerships/request_detail.html",
-        {
-            "membership": membership,
-            "community": membership.community,
-            "prayer_request": prayer_request,
-            "partner": prayer_request.partner,
-            "updates": prayer_request.updates.select_related("created_by"),
-            "can_write": can_write_for(membership, prayer_request.partner),
-            # A community-wide request reaches intercessors whose groups did not adopt the
-            # partner: they see the request, not the partner's page or real name.
-            "sees_partner": Partner.objects.visible_to(membership)
-            .filter(pk=prayer_request.partner_id)
-            .exists(),
-            "carried": request_carried(prayer_request),
-            # Testimonies live in their own app; reached by relation name, scoped by its rule.
-            "testimonies": list(
-                prayer_request.testimonies.visible_to(membership).published().order_by("pk")
-            ),
-            "encouragements": (
-                shared_encouragements(prayer_request.partner, prayer_request)
-                if membership.is_partner or membership.is_coordinator
-                else []
-            ),
-            "update_form": RequestUpdateForm(),
-            "answer_form": RequestAnswerForm(initial={"answered_on": timezone.localdate()}),
-        },
-    )
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
-def request_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def request_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     prayer_request = get_request_for_edit(membership, pk)
     form = PrayerRequestForm(request.POST or None, instance=prayer_request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_edit(request=prayer_request, **form.cleaned_data)
+            services.prayer_request_edit(prayer_request=prayer_request, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
             messages.success(request, _("Request saved."))
-            return redirect("partnerships:request", slug=slug, pk=pk)
+            return redirect("overview:request", slug=slug, pk=pk)
     return render(
         request,
         "partnerships/request_form.html",
@@ -120,22 +83,22 @@ def _action(request, slug, pk, form_class, act, success):
     if form is not None and not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
-        return redirect("partnerships:request", slug=slug, pk=pk)
+        return redirect("overview:request", slug=slug, pk=pk)
     data = form.cleaned_data if form else {}
     act_and_tell(request, lambda: act(prayer_request, data), lambda: success)
-    return redirect("partnerships:request", slug=slug, pk=pk)
+    return redirect("overview:request", slug=slug, pk=pk)
 
 
 @login_required
 @require_POST
-def request_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def request_update(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     return _action(
         request,
         slug,
         pk,
         RequestUpdateForm,
-        lambda r, data: services.request_update_add(
-            request=r, text=data["text"], author=request.user
+        lambda r, data: services.prayer_request_update_add(
+            prayer_request=r, text=data["text"], author=request.user
         ),
         _("Update posted."),
     )
@@ -143,33 +106,33 @@ def request_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def request_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def request_answer(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     return _action(
         request,
         slug,
         pk,
         RequestAnswerForm,
-        lambda r, data: services.request_answer(request=r, **data),
+        lambda r, data: services.prayer_request_answer(prayer_request=r, **data),
         _("Marked answered. Thank God together!"),
     )
 
 
 @login_required
 @require_POST
-def request_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def request_close(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     return _action(
         request,
         slug,
         pk,
         None,
-        lambda r, data: services.request_close(request=r),
+        lambda r, data: services.prayer_request_close(prayer_request=r),
         _("Closed. It stays in the partner's history."),
     )
 
 
 @login_required
 @require_safe
-def requests_needing_update(request: HttpRequest, slug: str) -> HttpResponse:
+def requests_review(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     stale = (
         PrayerRequest.objects.visible_to(membership)

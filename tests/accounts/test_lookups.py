@@ -29,3 +29,20 @@ def test_a_form_posting_enormous_ids_explains_instead_of_failing(community, coor
     )
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["Europe/London", "Asia/Kolkata", "", "Not/AZone"])
+def test_the_time_zone_menu_is_the_markup_django_would_write(value):
+    from django import forms
+    from django.test.html import parse_html
+
+    from accounts.timezones import time_zone_choices
+    from accounts.widgets import TimeZoneSelect
+
+    choices = [*time_zone_choices(), ('"><script>', "<b>Odd</b> & co")]
+    attrs = {"id": "id_time_zone", "aria-describedby": "id_time_zone_helptext"}
+    ours = TimeZoneSelect(choices=choices).render("time_zone", value, attrs=attrs)
+    django = forms.Select(choices=choices).render("time_zone", value, attrs=attrs)
+    assert parse_html(ours) == parse_html(django)
+    assert "<script>" not in ours and "<b>" not in ours
+    assert ours.count(" selected") == (1 if value in dict(choices) else 0)

@@ -18,7 +18,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("EPAPHRAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# One Redis database per pytest-xdist worker (gw0 → 15, gw1 → 14, …), emptied around each test.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("EPAPHRAS_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _WORKER % 15}")
 
 
 class Sink:

@@ -70,8 +70,15 @@ def run_days(user, at: time, first_day: date, days: int, step=timedelta(minutes=
     while now < end:
         with time_machine.travel(now, tick=False):
             dispatch.dispatch_due(now)
-        now += step
+        # Every ``step`` within 90 minutes of the reminder's wall-clock time, hourly elsewhere:
+        # a reminder sent early, late or twice still shows; the pure walk covers every tick.
+        now += step if _minutes_apart(now.astimezone(zone).time(), at) <= 90 else timedelta(hours=1)
     return list(Delivery.objects.filter(user=user, kind="daily").order_by("local_date"))
+
+
+def _minutes_apart(a: time, b: time) -> int:
+    apart = abs((a.hour * 60 + a.minute) - (b.hour * 60 + b.minute))
+    return min(apart, 24 * 60 - apart)
 
 
 def walk(at: time, zone: ZoneInfo, first_day: date, days: int, step: timedelta):

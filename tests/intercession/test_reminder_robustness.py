@@ -16,7 +16,7 @@ from notifications.models import Delivery, DeliveryStatus, Preference
 from notifications.send import MAX_ATTEMPTS, send_batch
 from notifications.sweep import stuck_deliveries
 from partnerships.models import Role
-from partnerships.selectors import community_deliveries
+from partnerships.selectors import delivery_list
 from tests.conftest import client_for
 from tests.factories import (
     make_checkin,
@@ -273,7 +273,7 @@ def test_coordinators_see_only_deliveries_about_their_own_community(
         reverse("partnerships:deliveries", args=[community.slug])
     ).content.decode()
     assert "ELSEWHERE-ERROR" not in page
-    rows = community_deliveries(community)
+    rows = delivery_list(community)
     assert sorted(rows.values_list("kind", flat=True)) == ["daily", "weekly"]
 
 

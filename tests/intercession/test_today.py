@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intercession.models import PrayerLog
-from intercession.services import prayer_record
+from intercession.services import prayer_log_create
 from partnerships.models import Child, Role
 from tests.conftest import client_for
 from tests.factories import make_group, make_member, make_partner, make_request
@@ -125,7 +125,7 @@ def test_double_tap_records_one_prayer(intercessor_client, community, adopted):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_double_tap_records_one_prayer(community, intercessor, adopted):
+def test_simultaneous_double_tap_records_one_prayer(postgresql, community, intercessor, adopted):
     request = make_request(adopted)
     barrier = threading.Barrier(4)
     results = []
@@ -134,9 +134,9 @@ def test_simultaneous_double_tap_records_one_prayer(community, intercessor, adop
         barrier.wait()
         try:
             results.append(
-                prayer_record(user=intercessor, partner=adopted, request=request, client_key="tap")[
-                    1
-                ]
+                prayer_log_create(
+                    user=intercessor, partner=adopted, prayer_request=request, client_key="tap"
+                )[1]
             )
         finally:
             connection.close()
@@ -209,7 +209,7 @@ def test_shared_note_reaches_the_partner_private_one_does_not(community, interce
     adopted.save()
     html = (
         client_for(partner_user)
-        .get(reverse("partnerships:request", args=[community.slug, request.pk]))
+        .get(reverse("overview:request", args=[community.slug, request.pk]))
         .content.decode()
     )
     assert "Shared word" in html and "Private word" not in html

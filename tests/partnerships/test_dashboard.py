@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def dashboard(client, community, **params):
-    return client.get(reverse("partnerships:dashboard", args=[community.slug]), params)
+    return client.get(reverse("overview:dashboard", args=[community.slug]), params)
 
 
 def test_overdue_partners_come_first(coordinator_client, community):
@@ -98,7 +98,7 @@ def populate(community, n: int) -> None:
 
 
 PAGES = [
-    "partnerships:dashboard",
+    "overview:dashboard",
     "partnerships:partner_list",
     "partnerships:checkin_list",
     "partnerships:requests_review",

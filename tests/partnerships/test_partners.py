@@ -263,8 +263,8 @@ def test_a_partnership_started_long_ago_does_not_break_the_lists(coordinator_cli
     from datetime import date
 
     make_partner(community, partnership_started=date(1, 1, 20))
-    for name in ("partner_list", "dashboard"):
-        response = coordinator_client.get(reverse(f"partnerships:{name}", args=[community.slug]))
+    for name in ("partnerships:partner_list", "overview:dashboard"):
+        response = coordinator_client.get(reverse(name, args=[community.slug]))
         assert response.status_code == 200
 
 

@@ -18,7 +18,8 @@ def partner(community):
 
 
 def url(name, community, obj):
-    return reverse(f"partnerships:{name}", args=[community.slug, obj.pk])
+    namespace = "overview" if name == "request" else "partnerships"
+    return reverse(f"{namespace}:{name}", args=[community.slug, obj.pk])
 
 
 def test_coordinator_adds_a_request_reviewed_in_a_month(coordinator_client, community, partner):

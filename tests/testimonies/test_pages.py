@@ -31,7 +31,7 @@ def url(name, community, *args, **query):
 
 def test_an_answered_request_offers_a_testimony_prefilled(story, partner_client, community):
     hall = story["hall"]
-    page = partner_client.get(reverse("partnerships:request", args=[community.slug, hall.pk]))
+    page = partner_client.get(reverse("overview:request", args=[community.slug, hall.pk]))
     create = url("testimony_create", community, request=hall.pk)
     assert create in page.content.decode()
     form = partner_client.get(create).content.decode()
@@ -169,7 +169,7 @@ def test_coordinators_unpublish_and_see_testimonies_on_the_dashboard(
     story, coordinator_client, community
 ):
     testimony = make_testimony(story["hall"], published=True, title="A hall at last")
-    dashboard = coordinator_client.get(reverse("partnerships:dashboard", args=[community.slug]))
+    dashboard = coordinator_client.get(reverse("overview:dashboard", args=[community.slug]))
     assert "A hall at last" in dashboard.content.decode()
     response = coordinator_client.post(url("testimony_unpublish", community, testimony.pk))
     assert response.status_code == 302
@@ -300,7 +300,7 @@ def test_an_intercessor_writes_only_about_partners_their_groups_adopted(communit
     )
     client = client_for(intercessor)
     assert client.get(url("testimony_create", community, request=public.pk)).status_code == 404
-    page = client.get(reverse("partnerships:request", args=[community.slug, public.pk]))
+    page = client.get(reverse("overview:request", args=[community.slug, public.pk]))
     assert "Share a testimony" not in page.content.decode()
 
 
@@ -310,7 +310,7 @@ def test_the_request_page_links_only_testimonies_the_reader_may_read(story, comm
     hall.visibility = "community"
     hall.save()
     hidden = make_testimony(hall, published=True, audience="groups")
-    page = client_for(outside).get(reverse("partnerships:request", args=[community.slug, hall.pk]))
+    page = client_for(outside).get(reverse("overview:request", args=[community.slug, hall.pk]))
     assert url("testimony", community, hidden.pk) not in page.content.decode()
 
 
