@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnerships.context_processors.navigation",
+                "partnerships.context_processors.membership",
                 "testimonies.context_processors.notices",
             ],
         },

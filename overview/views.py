@@ -77,8 +77,6 @@ def dashboard(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         request,
         "overview/dashboard.html",
         {
-            "membership": membership,
-            "community": community,
             "filters": filters,
             "rows": rows,
             "totals": totals,
@@ -121,8 +119,6 @@ def request_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
         request,
         "overview/request_detail.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "prayer_request": prayer_request,
             "partner": prayer_request.partner,
             "updates": prayer_request.updates.select_related("created_by"),

@@ -57,3 +57,12 @@ def navigation(request: HttpRequest) -> dict:
             lambda: _needs_two_factor_nudge(request, current())
         ),
     }
+
+
+def membership(request: HttpRequest) -> dict:
+    """The membership the view's loader found (``partnerships.access.get_membership`` sets
+    ``request.membership``) and its community, for every template: views do not pass them."""
+    loaded = getattr(request, "membership", None)
+    if loaded is None:
+        return {}
+    return {"membership": loaded, "community": loaded.community}

@@ -42,8 +42,6 @@ def testimony_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         request,
         "testimonies/testimony_list.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "page": page,
             "drafts": list(selectors.testimony_draft_list(membership)[:20]),
             "partners": selectors.testimony_partner_list(membership),
@@ -66,7 +64,7 @@ def testimony_print(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "testimonies/testimony_print.html",
-        {"membership": membership, "community": membership.community, "testimonies": testimonies},
+        {"testimonies": testimonies},
     )
 
 
@@ -83,8 +81,6 @@ def testimony_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
         request,
         "testimonies/testimony_detail.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "testimony": testimony,
             "can_change": can_change(membership, testimony),
         },
@@ -96,8 +92,6 @@ def _form_page(request, membership, partner, form, testimony=None):
         request,
         "testimonies/testimony_form.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "partner": partner,
             "form": form,
             "testimony": testimony,
@@ -128,8 +122,6 @@ def testimony_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             request,
             "testimonies/testimony_choose.html",
             {
-                "membership": membership,
-                "community": membership.community,
                 "answered": PrayerRequest.objects.visible_to(membership)
                 .filter(status="answered")
                 .select_related("partner")
@@ -246,7 +238,7 @@ def testimony_thanks(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
         return render(
             request,
             "testimonies/testimony_detail.html#thanks",
-            {"testimony": testimony, "community": membership.community},
+            {"testimony": testimony},
         )
     if first_time:
         messages.success(request, _("Thank you. Your thanks is counted."))
@@ -278,8 +270,6 @@ def corner(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         request,
         "testimonies/corner.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "corner": selectors.corner_get(membership, partner),
         },
     )

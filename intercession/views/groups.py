@@ -25,7 +25,7 @@ def group_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "intercession/group_list.html",
-        {"membership": membership, "community": membership.community, "groups": groups},
+        {"groups": groups},
     )
 
 
@@ -69,7 +69,7 @@ def group_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "intercession/group_form.html",
-        {"form": form, "membership": membership, "community": community},
+        {"form": form},
     )
 
 
@@ -88,7 +88,7 @@ def group_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespons
     return render(
         request,
         "intercession/group_form.html",
-        {"form": form, "group": group, "membership": membership, "community": membership.community},
+        {"form": form, "group": group},
     )
 
 
@@ -102,8 +102,6 @@ def group_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         request,
         "intercession/group_detail.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "group": group,
             "members": list(group.members.order_by("name")),
             "week": selectors.group_week(group, membership),
@@ -146,5 +144,5 @@ def meeting_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
     return render(
         request,
         "intercession/meeting_form.html",
-        {"form": form, "group": group, "membership": membership, "community": membership.community},
+        {"form": form, "group": group},
     )

@@ -42,8 +42,6 @@ def today(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         request,
         "intercession/today.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "daily": daily,
             "new_key": new_key,
             "just_prayed": _just_prayed(request),
@@ -146,7 +144,6 @@ def _card(request, membership, log: PrayerLog) -> HttpResponse:
             "intercession/today.html#request-card",
             {
                 "r": prayer_request,
-                "community": membership.community,
                 "just_prayed": log,
                 "new_key": new_key,
                 "next": request.POST.get("next", ""),
@@ -157,7 +154,6 @@ def _card(request, membership, log: PrayerLog) -> HttpResponse:
         "intercession/today.html#partner-prayer",
         {
             "card": {"partner": log.partner, "prayed_today": True},
-            "community": membership.community,
             "just_prayed": log,
             "new_key": new_key,
             "next": request.POST.get("next", ""),
@@ -203,8 +199,6 @@ def pray_through(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         step = 0
     started = request.GET.get("since") or timezone.now().isoformat()
     context = {
-        "membership": membership,
-        "community": membership.community,
         "step": step,
         "total": len(cards),
         "since": started,
@@ -251,5 +245,5 @@ def record(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "intercession/record.html",
-        {"membership": membership, "community": membership.community, "page": page},
+        {"page": page},
     )

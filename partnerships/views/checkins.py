@@ -37,8 +37,6 @@ def checkin_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         request,
         "partnerships/checkin_list.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "upcoming": checkins.upcoming().order_by("starts_at"),
             "recent": checkins.filter(starts_at__lt=now).order_by("-starts_at")[:30],
         },
@@ -76,8 +74,6 @@ def checkin_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
         {
             "form": form,
             "partner": partner,
-            "membership": membership,
-            "community": membership.community,
         },
     )
 
@@ -117,8 +113,6 @@ def checkin_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
             "form": form,
             "checkin": checkin,
             "partner": checkin.partner,
-            "membership": membership,
-            "community": membership.community,
         },
     )
 
@@ -131,8 +125,6 @@ def checkin_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
     partner = checkin.partner
     viewer_zone = ZoneInfo(request.user.time_zone)
     context = {
-        "membership": membership,
-        "community": membership.community,
         "checkin": checkin,
         "partner": partner,
         "attendees": list(checkin.attendees.all()),
@@ -219,8 +211,6 @@ def checkin_notes(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResp
             "form": form,
             "checkin": checkin,
             "partner": checkin.partner,
-            "membership": membership,
-            "community": membership.community,
         },
     )
 

@@ -77,7 +77,7 @@ def community_home(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     community = membership.community
     if membership.is_partner and community.partners.filter(user=request.user).exists():
         return redirect("testimonies:corner", slug=slug)
-    context: dict[str, Any] = {"membership": membership, "community": community}
+    context: dict[str, Any] = {}
     if membership.is_coordinator:
         counts = community.memberships.aggregate(
             coordinators=Count("pk", filter=Q(role=Role.COORDINATOR)),
@@ -108,7 +108,7 @@ def community_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse
     return render(
         request,
         "partnerships/community_form.html",
-        {"form": form, "membership": membership, "community": community},
+        {"form": form},
     )
 
 
@@ -118,8 +118,6 @@ def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
     context = {
-        "membership": membership,
-        "community": community,
         "members": community.memberships.select_related("user").order_by("role", "user__name"),
         "invitations": community.invitations.filter(
             accepted_at=None, revoked_at=None
@@ -153,7 +151,7 @@ def invitation_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "partnerships/invitation_form.html",
-        {"form": form, "membership": membership, "community": community},
+        {"form": form},
     )
 
 
@@ -207,8 +205,6 @@ def member_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespon
         {
             "form": form,
             "member": member,
-            "membership": membership,
-            "community": membership.community,
         },
     )
 

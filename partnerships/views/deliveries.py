@@ -28,8 +28,6 @@ def deliveries(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         request,
         "partnerships/deliveries.html",
         {
-            "membership": membership,
-            "community": membership.community,
             "page": page,
             "status": status,
         },

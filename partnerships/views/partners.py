@@ -43,7 +43,7 @@ def partner_list(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "partnerships/partner_list.html",
-        {"membership": membership, "community": membership.community, "partners": partners},
+        {"partners": partners},
     )
 
 
@@ -66,7 +66,7 @@ def partner_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "partnerships/partner_form.html",
-        {"form": form, "membership": membership, "community": community},
+        {"form": form},
     )
 
 
@@ -116,8 +116,6 @@ def partner_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         {
             "form": form,
             "partner": partner,
-            "membership": membership,
-            "community": membership.community,
         },
     )
 
@@ -138,8 +136,6 @@ def partner_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
     )
     (health,) = partner_health(Partner.objects.filter(pk=partner.pk), membership)
     context = {
-        "membership": membership,
-        "community": membership.community,
         "partner": partner,
         "children": list(partner.children.all()),
         "stewards": list(partner.stewards.all()),

@@ -43,8 +43,6 @@ def request_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
         {
             "form": form,
             "partner": partner,
-            "membership": membership,
-            "community": membership.community,
         },
     )
 
@@ -70,8 +68,6 @@ def request_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
             "form": form,
             "partner": prayer_request.partner,
             "prayer_request": prayer_request,
-            "membership": membership,
-            "community": membership.community,
         },
     )
 
@@ -143,5 +139,5 @@ def requests_review(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "partnerships/requests_review.html",
-        {"membership": membership, "community": membership.community, "requests": stale},
+        {"requests": stale},
     )
