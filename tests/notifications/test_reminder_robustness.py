@@ -26,7 +26,7 @@ from tests.factories import (
     make_partner,
     make_request,
 )
-from tests.intercession.reminder_helpers import ScriptedBackend, transient
+from tests.notifications.reminder_helpers import ScriptedBackend, transient
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")
@@ -64,7 +64,7 @@ def test_a_delivery_that_cannot_be_built_fails_alone(listed, intercessor, commun
 
 
 def test_a_delivery_waiting_for_its_retry_is_left_to_it(listed, intercessor, settings):
-    settings.EMAIL_BACKEND = "tests.intercession.reminder_helpers.ScriptedBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.reminder_helpers.ScriptedBackend"
     ScriptedBackend.script.clear()
     ScriptedBackend.script.append(transient())
     waiting = delivery(intercessor)

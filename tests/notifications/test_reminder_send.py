@@ -22,7 +22,7 @@ from partnerships.models import Child, Role
 from testimonies.services import testimony_create, testimony_publish
 from tests.conftest import client_for
 from tests.factories import make_checkin, make_group, make_member, make_partner, make_request
-from tests.intercession.reminder_helpers import ScriptedBackend, hard_bounce, transient
+from tests.notifications.reminder_helpers import ScriptedBackend, hard_bounce, transient
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_paused_groups_and_ended_partnerships_send_nothing(world):
 
 @pytest.fixture
 def scripted(settings):
-    settings.EMAIL_BACKEND = "tests.intercession.reminder_helpers.ScriptedBackend"
+    settings.EMAIL_BACKEND = "tests.notifications.reminder_helpers.ScriptedBackend"
     ScriptedBackend.script.clear()
     yield ScriptedBackend.script
     ScriptedBackend.script.clear()
