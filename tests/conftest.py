@@ -6,14 +6,6 @@ from partnerships.models import Role
 from tests.factories import make_community, make_member
 
 
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (``--dist loadgroup``) the tests that start Celery workers and an SMTP
-    server run one after another on one worker: each one times real processes."""
-    for item in items:
-        if item.get_closest_marker("integration"):
-            item.add_marker(pytest.mark.xdist_group("processes"))
-
-
 @pytest.fixture(autouse=True)
 def _celery_eager(settings):
     """Tasks run inline in unit tests; the worker integration tests start real workers."""
