@@ -69,3 +69,18 @@ def screenshot():
         return path
 
     return take
+
+
+def signed_in(page, user) -> None:
+    """Open the app as ``user`` without the sign-in form (its own journeys go through it): a
+    session made by Django's test client, handed to the browser as its cookie."""
+    from django.conf import settings
+    from django.shortcuts import resolve_url
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    cookie = {"name": name, "value": client.cookies[name].value, "domain": "localhost", "path": "/"}
+    page.context.add_cookies([cookie])
+    page.goto(resolve_url(settings.LOGIN_REDIRECT_URL))

@@ -10,8 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from partnerships.models import CheckIn, Child, PrayerRequest, Role
-from tests.browser.conftest import DESKTOP
-from tests.browser.test_invitation_journey import sign_in
+from tests.browser.conftest import DESKTOP, signed_in
 from tests.factories import make_checkin, make_community, make_member, make_partner, make_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,7 +34,7 @@ def test_check_in_from_schedule_to_requests(new_page, screenshot):
     tomorrow = timezone.localdate() + timedelta(days=1)
 
     page = new_page()
-    sign_in(page, coordinator.email)
+    signed_in(page, coordinator)
     page.goto(f"/c/{community.slug}/partners/{partner.pk}/")
     page.get_by_role("link", name="Schedule a check-in").click()
     page.get_by_label("Date").fill(tomorrow.isoformat())
@@ -102,7 +101,7 @@ def test_dashboard_and_partner_page_on_desktop(new_page, screenshot):
             partner, status="answered", answered_on=timezone.localdate(), answer_note="Yes"
         )
     page = new_page(viewport=DESKTOP)
-    sign_in(page, coordinator.email)
+    signed_in(page, coordinator)
     page.goto(f"/c/{community.slug}/dashboard/")
     expect(page.get_by_role("heading", name="Partnership health")).to_be_visible()
     first_row = page.locator("table.health tbody tr").first
@@ -114,7 +113,7 @@ def test_dashboard_and_partner_page_on_desktop(new_page, screenshot):
     screenshot(page, "partner-desktop")
 
     phone = new_page()
-    sign_in(phone, coordinator.email)
+    signed_in(phone, coordinator)
     phone.goto(f"/c/{community.slug}/dashboard/")
     expect(phone.get_by_role("heading", name="Partnership health")).to_be_visible()
     screenshot(phone, "dashboard-phone")

@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 from intercession.models import PrayerLog
 from partnerships.models import Role
 from testimonies.models import Testimony
-from tests.browser.conftest import DESKTOP
-from tests.browser.test_invitation_journey import sign_in
+from tests.browser.conftest import DESKTOP, signed_in
 from tests.factories import (
     make_checkin,
     make_community,
@@ -106,7 +105,7 @@ def test_answered_prayer_reaches_everyone_who_prayed(new_page, screenshot):
 
     # Daniel sees that the request he carried 12 times was answered, and gives thanks.
     intercessor = new_page()
-    sign_in(intercessor, daniel.email)
+    signed_in(intercessor, daniel)
     intercessor.locator("summary").first.click()
     expect(intercessor.locator(".menu-count")).to_have_text("1")
     intercessor.get_by_role("link", name="Notifications").click()
@@ -123,7 +122,7 @@ def test_answered_prayer_reaches_everyone_who_prayed(new_page, screenshot):
 
     # The coordinator sees it on the dashboard.
     desk = new_page(viewport=DESKTOP)
-    sign_in(desk, coordinator.email)
+    signed_in(desk, coordinator)
     desk.goto(f"/c/{community.slug}/dashboard/")
     expect(desk.get_by_role("link", name="A hall at last")).to_be_visible()
     desk.goto(f"/c/{community.slug}/testimonies/")

@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from intercession.models import PrayerLog
 from partnerships.models import Child, Role
-from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_invitation_journey import sign_in
+from tests.browser.conftest import SCREENSHOTS, signed_in
 from tests.factories import make_community, make_group, make_member, make_partner, make_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +39,7 @@ def setup_world():
 def test_i_prayed_in_place_then_a_note_then_the_record(new_page, screenshot):
     community, intercessor, visa = setup_world()
     page = new_page()
-    sign_in(page, intercessor.email)
+    signed_in(page, intercessor)
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
     expect(page.get_by_text("Anna; Micah 7, Ruth 4")).to_be_visible()
     screenshot(page, "today-phone")
@@ -75,7 +74,7 @@ def test_i_prayed_in_place_then_a_note_then_the_record(new_page, screenshot):
 def test_the_same_without_javascript(new_page):
     community, intercessor, visa = setup_world()
     page = new_page(java_script_enabled=False)
-    sign_in(page, intercessor.email)
+    signed_in(page, intercessor)
     card = page.locator(f"#request-{visa.pk}")
     card.get_by_role("button", name="I prayed").click()
     expect(page.get_by_text("Amen. Your prayer is recorded.")).to_be_visible()
@@ -92,7 +91,7 @@ def test_the_same_without_javascript(new_page):
 def test_pray_through_one_partner_at_a_time(new_page, screenshot):
     community, intercessor, visa = setup_world()
     page = new_page()
-    sign_in(page, intercessor.email)
+    signed_in(page, intercessor)
     page.get_by_role("link", name="Pray through, one at a time").click()
     expect(page.get_by_text("Partner 1 of 2")).to_be_visible()
     expect(page.locator("[data-timer-display]")).to_have_text("10:00")

@@ -280,6 +280,6 @@ def test_pages_run_the_same_number_of_queries_at_any_size(
     from intercession.models import IntercessorGroup
 
     IntercessorGroup.objects.all().delete()
-    populate(community, intercessor, partners=50, logs=1000)
+    populate(community, intercessor, partners=12, logs=240)
     large = count_queries(intercessor_client, url())
     assert small == large, f"{page}: {small} queries small, {large} large"

@@ -70,9 +70,11 @@ def run_days(user, at: time, first_day: date, days: int, step=timedelta(minutes=
     while now < end:
         with time_machine.travel(now, tick=False):
             dispatch.dispatch_due(now)
-        # Every ``step`` within 90 minutes of the reminder's wall-clock time, hourly elsewhere:
-        # a reminder sent early, late or twice still shows; the pure walk covers every tick.
-        now += step if _minutes_apart(now.astimezone(zone).time(), at) <= 90 else timedelta(hours=1)
+        # Every ``step`` within an hour of the reminder's wall-clock time, hourly elsewhere
+        # (an hour is never more than the half-width, so no tick skips the window): a reminder
+        # sent early, late or twice still shows; the pure walk covers every tick.
+        near = _minutes_apart(now.astimezone(zone).time(), at) <= 60
+        now += step if near else timedelta(hours=1)
     return list(Delivery.objects.filter(user=user, kind="daily").order_by("local_date"))
 
 
