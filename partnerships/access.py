@@ -30,7 +30,9 @@ def get_membership(
     membership = get_object_or_404(Membership.objects.for_user(request.user), community__slug=slug)
     if roles is not None and membership.role not in set(roles):
         raise PermissionDenied
-    request.session[CURRENT_COMMUNITY_SESSION_KEY] = membership.community_id
+    if request.session.get(CURRENT_COMMUNITY_SESSION_KEY) != membership.community_id:
+        # Written only when it changes: a session write is a database write on every page.
+        request.session[CURRENT_COMMUNITY_SESSION_KEY] = membership.community_id
     # The request now carries its membership (a MemberRequest), for current_membership.
     cast(MemberRequest, request).membership = membership
     return membership

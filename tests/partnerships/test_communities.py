@@ -127,3 +127,19 @@ def test_nudge_stops_once_two_factor_is_on(coordinator, coordinator_client, comm
     Authenticator.objects.create(user=coordinator, type=Authenticator.Type.TOTP, data={})
     home = reverse("partnerships:community", args=[community.slug])
     assert reverse("mfa_activate_totp") not in coordinator_client.get(home).content.decode()
+
+
+def test_opening_a_page_again_does_not_write_the_session(coordinator_client, community):
+    """The community being worked in is remembered once, not rewritten by every page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("partnerships:partner_list", args=[community.slug])
+    coordinator_client.get(url)
+    assert coordinator_client.session["epaphras_community"] == community.pk
+    with CaptureQueriesContext(connection) as queries:
+        assert coordinator_client.get(url).status_code == 200
+    writes = [
+        q["sql"] for q in queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]
+    ]
+    assert writes == []
