@@ -109,22 +109,16 @@ def prayer_log_create(
             )
     note = _check_note(note)
     client_key = (client_key or "").strip()[:40]
-    recent = PrayerLog.objects.filter(
-        user=user,
-        partner=partner,
-        request=prayer_request,
-        kind=PrayerKind.PERSONAL,
-        prayed_at__gte=timezone.now() - DOUBLE_TAP_WINDOW,
-    )
-    if client_key:
-        existing = PrayerLog.objects.filter(user=user, client_key=client_key).first()
-        if existing is not None:
-            return existing, False
-    existing = recent.first()
-    if existing is not None:
-        return existing, False
     try:
         with transaction.atomic():
+            # One person's taps take turns. The lock on their row is held until this prayer is
+            # written, so a second tap (another tab, the email's link, a retry), whatever its
+            # key, finds the first and is the same prayer: the database decides, not a race
+            # between a read and a write.
+            User.objects.select_for_update().only("pk").get(pk=user.pk)
+            existing = _same_prayer(user, partner, prayer_request, client_key)
+            if existing is not None:
+                return existing, False
             log = PrayerLog.objects.create(
                 user=user,
                 partner=partner,
@@ -135,9 +129,27 @@ def prayer_log_create(
                 client_key=client_key,
             )
     except IntegrityError:
-        # The same key arrived twice at the same moment: the other one won.
+        # The key is taken by an earlier prayer of this person's (a key is unique per person).
         return PrayerLog.objects.get(user=user, client_key=client_key), False
     return log, True
+
+
+def _same_prayer(
+    user: User, partner: Partner, prayer_request: PrayerRequest | None, client_key: str
+) -> PrayerLog | None:
+    """The prayer this tap repeats: the one sent with the same form key, or one for the same
+    partner or request within the double-tap window."""
+    if client_key:
+        existing = PrayerLog.objects.filter(user=user, client_key=client_key).first()
+        if existing is not None:
+            return existing
+    return PrayerLog.objects.filter(
+        user=user,
+        partner=partner,
+        request=prayer_request,
+        kind=PrayerKind.PERSONAL,
+        prayed_at__gte=timezone.now() - DOUBLE_TAP_WINDOW,
+    ).first()
 
 
 def prayer_note_add(

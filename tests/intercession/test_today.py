@@ -150,6 +150,37 @@ def test_simultaneous_double_tap_records_one_prayer(postgresql, community, inter
     assert results.count(True) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_taps_with_different_keys_at_the_same_instant_are_one_prayer(
+    postgresql, community, adopted
+):
+    """Ten people each tap twice at once with different form keys (two tabs, or the page and
+    the email's link): ten prayers, each person's first tap new and the second the same one."""
+    request = make_request(adopted)
+    people = [make_member(community, Role.INTERCESSOR) for _ in range(10)]
+    taps = [(person, f"tab-{n}") for person in people for n in range(2)]
+    barrier = threading.Barrier(len(taps))
+    results: dict[int, list[bool]] = {person.pk: [] for person in people}
+
+    def tap(person, key):
+        barrier.wait()
+        try:
+            _log, created = prayer_log_create(
+                user=person, partner=adopted, prayer_request=request, client_key=key
+            )
+            results[person.pk].append(created)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=tap, args=tap_args) for tap_args in taps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert PrayerLog.objects.filter(request=request).count() == 10
+    assert sorted(map(sorted, results.values())) == [[False, True]] * 10
+
+
 def test_prayer_for_a_request_you_cannot_see_is_not_found_and_not_recorded(
     intercessor_client, community, adopted, other_community
 ):
