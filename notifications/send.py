@@ -7,6 +7,7 @@ import contextlib
 import logging
 import smtplib
 import socket
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from enum import Enum
@@ -14,7 +15,8 @@ from enum import Enum
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as database
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -72,11 +74,49 @@ def retry_countdown(retries: int) -> int:
     return min(settings.REMINDER_RETRY_BASE_SECONDS * 2**retries, 3600)
 
 
+# A lost or refused database connection: worth another try on a new connection. (An error in
+# the data, such as an IntegrityError, is not.)
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def _on_a_live_connection(write, *, until):
+    """Run a database write; when the connection is lost (terminated, restarted, a network
+    cut), drop it and try again on a new one, backing off, until ``until``."""
+    pause = 0.2
+    while True:
+        try:
+            return write()
+        except DATABASE_DOWN as error:
+            if timezone.now() >= until:
+                raise
+            logger.warning("reminders: database unavailable, trying again: %s", error)
+            with contextlib.suppress(Exception):
+                database.close()  # the next query opens a new connection
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
 def _finish(delivery: Delivery, status: str, error: str = "", **extra) -> None:
+    """Record a claimed delivery's outcome. It is retried on fresh connections for as long as
+    the claim's lease holds, since a sent message whose outcome is lost would go out again once
+    the lease ends."""
     fields = {"lease_until": None, **extra}
-    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-        status=status, last_error=error[:500], **fields
-    )
+
+    def write() -> None:
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+            status=status, last_error=error[:500], **fields
+        )
+
+    deadline = (delivery.lease_until or timezone.now()) - timedelta(seconds=1)
+    try:
+        _on_a_live_connection(write, until=deadline)
+    except DATABASE_DOWN:
+        logger.critical(
+            "reminder %s: its outcome (%s) could not be recorded before its lease ended",
+            delivery.pk,
+            status,
+        )
+        raise
 
 
 def _smtp_code(error: Exception) -> int | None:
@@ -113,6 +153,18 @@ def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -
     except NothingToSend as reason:
         _finish(delivery, DeliveryStatus.SKIPPED, str(reason))
         return Outcome.SKIPPED
+    except DATABASE_DOWN as error:
+        # Not the email's fault: build it again later, on a working connection.
+        logger.warning(
+            "reminder %s: database unavailable while building it: %s", delivery.pk, error
+        )
+        _finish(
+            delivery,
+            DeliveryStatus.PENDING,
+            f"Database unavailable: {type(error).__name__}",
+            lease_until=timezone.now() + timedelta(seconds=retry_countdown(delivery.attempts - 1)),
+        )
+        return Outcome.RETRY
     except Exception as error:  # noqa: BLE001 — one unbuildable email must not hold up the rest
         logger.exception("reminder %s: could not be built", delivery.pk)
         _finish(delivery, DeliveryStatus.FAILED, f"Could not build it: {type(error).__name__}")
@@ -160,10 +212,22 @@ def send_batch(delivery_ids: Iterable[int]) -> list[int]:
         except Exception as error:  # noqa: BLE001 — the server is unreachable: retry all
             logger.warning("reminders: cannot reach the mail server: %s", error)
             return delivery_ids
-        deliveries = claim(delivery_ids)
-        shared = prepare(deliveries)
+        try:
+            deliveries = claim(delivery_ids)
+            shared = prepare(deliveries)
+        except DATABASE_DOWN as error:
+            # Nothing was sent. What was claimed waits out its lease; the rest is retried.
+            logger.warning("reminders: database unavailable before sending: %s", error)
+            with contextlib.suppress(Exception):
+                database.close()
+            return delivery_ids
         for delivery in deliveries:
-            outcome = send_one(delivery, shared.get(delivery.kind), connection)
+            try:
+                outcome = send_one(delivery, shared.get(delivery.kind), connection)
+            except DATABASE_DOWN:
+                # Its outcome could not be written within its lease (logged): the sweeper
+                # takes it up once the lease ends. The rest of the batch goes on.
+                continue
             if outcome is Outcome.RETRY:
                 retry.append(delivery.pk)
                 _reopen(connection)

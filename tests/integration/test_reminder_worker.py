@@ -130,3 +130,48 @@ def test_server_rejecting_thirty_percent_for_a_while(worker, smtp_sink, redis_br
     assert_exactly_once(ids, smtp_sink)
     retried = Delivery.objects.filter(pk__in=ids, attempts__gte=2).count()
     assert retried >= 10
+
+
+def test_worker_database_connections_cut_mid_batch(worker, smtp_sink, redis_broker, monkeypatch):
+    """While the server holds messages 5, 25 and 45, every database connection but the test's
+    own is terminated (``pg_terminate_backend``): the worker writes each outcome again on a new
+    connection and goes on with its batch. Nothing is lost, nothing sent twice, and nothing
+    waits for the sweeper."""
+    import psycopg
+    from django.db import connection
+
+    due_people(PEOPLE)
+    worker.start(concurrency=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (own_pid,) = cursor.fetchone()
+    db = connection.settings_dict
+    dsn = (
+        f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432}"
+        f" user={db['USER']} dbname={db['NAME']}"
+    )
+    cut: list[int] = []
+
+    def terminate_the_workers_connections(number: int):
+        if number in (5, 25, 45):
+            with psycopg.connect(dsn, autocommit=True) as admin:
+                rows = admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
+                    [own_pid],
+                ).fetchall()
+            cut.append(len(rows))
+        return True
+
+    smtp_sink.on_message = terminate_the_workers_connections
+    ids = dispatch_and_publish(redis_broker, monkeypatch)
+    smtp_sink.wait_for(PEOPLE, timeout=90)
+    # Every outcome is written by the worker itself: no delivery is left for the sweeper.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == PEOPLE:
+            break
+        time.sleep(0.5)
+    assert cut and all(cut), f"connections terminated at each cut: {cut}"
+    assert stuck_deliveries(timezone.now() + timedelta(hours=1)) == []
+    assert_exactly_once(ids, smtp_sink)
