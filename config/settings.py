@@ -276,8 +276,9 @@ else:
     }
 
 # --- Reminders ----------------------------------------------------------------------------
-# A worker holds a delivery this long; after that the sweeper may hand it to another.
-REMINDER_LEASE_SECONDS = int(env("EPAPHRAS_REMINDER_LEASE_SECONDS", "300"))
+# A worker holds a delivery this long; after that the sweeper may hand it to another. A long
+# batch renews it as it goes (notifications.send._keep_leases). More than EMAIL_TIMEOUT.
+REMINDER_LEASE_SECONDS = int(env("EPAPHRAS_REMINDER_LEASE_SECONDS", "60"))
 # First retry after a transient SMTP failure; it doubles on each retry.
 REMINDER_RETRY_BASE_SECONDS = int(env("EPAPHRAS_REMINDER_RETRY_BASE_SECONDS", "60"))
 REMINDER_BATCH_SIZE = int(env("EPAPHRAS_REMINDER_BATCH_SIZE", "50"))

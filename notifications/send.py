@@ -221,7 +221,13 @@ def send_batch(delivery_ids: Iterable[int]) -> list[int]:
             with contextlib.suppress(Exception):
                 database.close()
             return delivery_ids
-        for delivery in deliveries:
+        for index, delivery in enumerate(deliveries):
+            try:
+                _keep_leases(deliveries[index:])
+            except DATABASE_DOWN:
+                # The leases could not be renewed in time: stop, and leave the rest to the
+                # sweeper once they run out, rather than send what another worker may take.
+                break
             try:
                 outcome = send_one(delivery, shared.get(delivery.kind), connection)
             except DATABASE_DOWN:
@@ -236,6 +242,26 @@ def send_batch(delivery_ids: Iterable[int]) -> list[int]:
         with contextlib.suppress(Exception):
             connection.close()
     return retry
+
+
+def _keep_leases(remaining: list[Delivery]) -> None:
+    """Renew the lease of what a long batch has not sent yet once half of it is gone. A short
+    lease brings a dead worker's deliveries back quickly; this keeps a slow but living worker's
+    from being handed to another."""
+    now = timezone.now()
+    held_until = remaining[0].lease_until
+    if held_until is None or held_until - now > lease() / 2:
+        return
+    until = now + lease()
+    ids = [delivery.pk for delivery in remaining]
+    _on_a_live_connection(
+        lambda: Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).update(
+            lease_until=until
+        ),
+        until=held_until - timedelta(seconds=1),
+    )
+    for delivery in remaining:
+        delivery.lease_until = until
 
 
 def prepare(deliveries: list[Delivery]) -> dict[str, object]:

@@ -10,8 +10,10 @@ from django.utils import timezone
 from notifications.models import Delivery, DeliveryStatus
 from notifications.send import MAX_ATTEMPTS
 
-# A pending delivery nobody has touched for this long lost its task message.
-STALE_PENDING = timedelta(minutes=10)
+# A pending delivery nobody has touched for this long lost its task message (Redis restarted
+# empty, say). A delivery still queued behind a long backlog may be queued twice: claiming
+# sends it once either way.
+STALE_PENDING = timedelta(seconds=90)
 
 
 def stuck_deliveries(now=None) -> list[int]:
@@ -24,10 +26,14 @@ def stuck_deliveries(now=None) -> list[int]:
         lease_until=None,
         last_error=f"Gave up after {MAX_ATTEMPTS} attempts.",
     )
-    return list(
+    stuck = list(
         Delivery.objects.filter(
             Q(status=DeliveryStatus.SENDING, lease_until__lt=now)
             | Q(status=DeliveryStatus.PENDING, created_at__lt=now - STALE_PENDING)
             & (Q(lease_until__isnull=True) | Q(lease_until__lt=now - STALE_PENDING))
         ).values_list("pk", flat=True)[:5000]
     )
+    # A pending one queued again now is not queued again by the next sweeps, only once it has
+    # waited as long again.
+    Delivery.objects.filter(pk__in=stuck, status=DeliveryStatus.PENDING).update(lease_until=now)
+    return stuck

@@ -3,6 +3,7 @@ message the server accepted is not sent again, and a database error is never tak
 email that cannot be built."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -105,3 +106,28 @@ def test_the_rest_of_the_batch_goes_on_when_an_outcome_cannot_be_written(due, se
     assert statuses(due) == [DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.SENT]
     assert len(mail.outbox) == 3
     assert f"reminder {due[0].pk}: its outcome (sent) could not be recorded" in caplog.text
+
+
+def test_a_long_batch_renews_the_lease_of_what_it_has_not_sent(due, settings, monkeypatch):
+    """A slow server: each message takes more than half the lease. The deliveries still to be
+    sent keep a lease that has not run out, so the sweeper never hands them to another
+    worker while this one is alive."""
+    from notifications import send
+    from notifications.sweep import stuck_deliveries
+
+    settings.REMINDER_LEASE_SECONDS = 60
+    clock = [timezone.now()]
+    monkeypatch.setattr(send.timezone, "now", lambda: clock[0])
+    swept: list[list[int]] = []
+    real = send.send_one
+
+    def slow_send(delivery, shared, connection):
+        swept.append(stuck_deliveries(clock[0]))
+        outcome = real(delivery, shared, connection)
+        clock[0] += timedelta(seconds=40)  # the server took 40 s to answer
+        return outcome
+
+    monkeypatch.setattr(send, "send_one", slow_send)
+    assert send_batch([d.pk for d in due]) == []
+    assert swept == [[], [], []]
+    assert statuses(due) == [DeliveryStatus.SENT] * 3 and len(mail.outbox) == 3

@@ -14,7 +14,7 @@ from intercession.services import group_save
 from notifications import dispatch
 from notifications.models import Delivery, DeliveryStatus, Preference
 from notifications.send import MAX_ATTEMPTS, send_batch
-from notifications.sweep import stuck_deliveries
+from notifications.sweep import STALE_PENDING, stuck_deliveries
 from partnerships.models import Role
 from partnerships.selectors import delivery_list
 from tests.conftest import client_for
@@ -71,9 +71,14 @@ def test_a_delivery_waiting_for_its_retry_is_left_to_it(listed, intercessor, set
     assert send_batch([waiting.pk]) == [waiting.pk]
     waiting.refresh_from_db()
     assert waiting.status == DeliveryStatus.PENDING and waiting.lease_until > timezone.now()
-    # The sweeper leaves it to the task's own retry, and takes it only long after.
-    assert waiting.pk not in stuck_deliveries(timezone.now() + timedelta(minutes=5))
-    assert waiting.pk in stuck_deliveries(waiting.lease_until + timedelta(minutes=11))
+    # The sweeper leaves it to the task's own retry, and takes it only if that never came.
+    assert waiting.pk not in stuck_deliveries(waiting.lease_until)
+    assert waiting.pk not in stuck_deliveries(waiting.lease_until + STALE_PENDING)
+    later = waiting.lease_until + STALE_PENDING + timedelta(seconds=1)
+    assert waiting.pk in stuck_deliveries(later)
+    # Queued again once, it is not queued again at every sweep, only after as long again.
+    assert waiting.pk not in stuck_deliveries(later + timedelta(seconds=30))
+    assert waiting.pk in stuck_deliveries(later + STALE_PENDING + timedelta(seconds=1))
 
 
 def test_a_delivery_whose_worker_keeps_dying_is_given_up(intercessor):
