@@ -175,3 +175,58 @@ def test_worker_database_connections_cut_mid_batch(worker, smtp_sink, redis_brok
     assert cut and all(cut), f"connections terminated at each cut: {cut}"
     assert stuck_deliveries(timezone.now() + timedelta(hours=1)) == []
     assert_exactly_once(ids, smtp_sink)
+
+
+def test_worker_killed_with_the_default_lease_is_back_within_two_minutes(
+    worker, worker_env, smtp_sink, redis_broker, monkeypatch
+):
+    """The production lease (60 s) and sweep (every 30 s, as beat runs it): the worker is
+    SIGKILLed while the server holds message 20 and started again at once. What it held goes
+    out once each, after its lease and not before."""
+    from notifications.send import lease
+
+    worker_env["EPAPHRAS_REMINDER_LEASE_SECONDS"] = str(int(lease().total_seconds()))
+    worker_env["EPAPHRAS_BROKER_VISIBILITY_TIMEOUT"] = "3600"  # only the sweeper brings it back
+    due_people(PEOPLE)
+    worker.start(concurrency=1)
+    killed: list[float] = []
+
+    def kill_on_the_twentieth(number: int):
+        if number == 20 and not killed:
+            worker.kill()
+            killed.append(time.monotonic())
+            return False
+        return True
+
+    smtp_sink.on_message = kill_on_the_twentieth
+    ids = dispatch_and_publish(redis_broker, monkeypatch)
+    deadline = time.monotonic() + 60
+    while not killed and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert killed, "the worker was never killed"
+    held = list(
+        Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).values_list(
+            "pk", "lease_until"
+        )
+    )
+    assert held, "the killed worker held nothing"
+    worker.start(concurrency=1)
+    back, back_at = time.monotonic(), timezone.now()
+    next_sweep = back
+    while time.monotonic() < back + 180:
+        if Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == PEOPLE:
+            break
+        if time.monotonic() >= next_sweep:  # beat's sweep, every 30 seconds
+            publish(redis_broker, stuck_deliveries())
+            next_sweep += 30
+        time.sleep(0.5)
+    last = max(Delivery.objects.filter(pk__in=ids).values_list("sent_at", flat=True))
+    recovery = (last - back_at).total_seconds()
+    print(
+        f"\nworker SIGKILL, default lease: the last of {PEOPLE} sent {recovery:.0f} s after restart"
+    )
+    assert_exactly_once(ids, smtp_sink)
+    # Nothing was taken from the dead worker before its lease ended.
+    for pk, lease_until in held:
+        delivery = Delivery.objects.get(pk=pk)
+        assert delivery.attempts == 2 and delivery.sent_at >= lease_until
