@@ -269,6 +269,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
         "store_processed": False,
     }
+    # Remote control (pidbox) broadcasts through files that are read while another process
+    # writes them; nothing here uses it, and the embedded worker must not die of it.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 else:
     # Redis redelivers an unacknowledged task after this long (a worker killed mid-task).
     CELERY_BROKER_TRANSPORT_OPTIONS = {
