@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
+from notifications.sweep import oldest_waiting_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +41,18 @@ def _broker_reachable() -> bool:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Reachability of the database and the Celery broker, for load balancers and monitors."""
+    """Reachability of the database and the Celery broker, for load balancers and monitors;
+    and, for monitors, how long the longest-waiting email has been due. (A web server is not
+    taken out of service because the workers are behind, so that figure leaves the status
+    alone: alert on it, e.g. above 300 s.)"""
     checks = {"database": _database_reachable(), "broker": _broker_reachable()}
     healthy = all(checks.values())
-    body = {
+    body: dict[str, object] = {
         "status": "ok" if healthy else "unavailable",
         **{name: "ok" if ok else "unreachable" for name, ok in checks.items()},
     }
+    if checks["database"]:
+        body["oldest_waiting_delivery_seconds"] = oldest_waiting_seconds()
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from notifications.models import Delivery, DeliveryStatus
@@ -37,3 +37,13 @@ def stuck_deliveries(now=None) -> list[int]:
     # waited as long again.
     Delivery.objects.filter(pk__in=stuck, status=DeliveryStatus.PENDING).update(lease_until=now)
     return stuck
+
+
+def oldest_waiting_seconds(now=None) -> int:
+    """How long the longest-waiting delivery not yet sent (pending or sending) has been due:
+    0 when none is. A figure that keeps growing means no worker is sending."""
+    now = now or timezone.now()
+    oldest = Delivery.objects.filter(
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING], due_at__lte=now
+    ).aggregate(oldest=Min("due_at"))["oldest"]
+    return int((now - oldest).total_seconds()) if oldest else 0

@@ -10,7 +10,12 @@ pytestmark = pytest.mark.django_db
 def test_healthy_when_database_and_broker_answer(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "oldest_waiting_delivery_seconds": 0,
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -21,7 +26,12 @@ def test_unavailable_when_the_broker_is_unreachable(client, monkeypatch):
     )
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unreachable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "unreachable",
+        "oldest_waiting_delivery_seconds": 0,
+    }
 
 
 def test_unavailable_when_the_database_fails(client, monkeypatch):
@@ -34,3 +44,31 @@ def test_unavailable_when_the_database_fails(client, monkeypatch):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+def test_reports_how_long_the_longest_waiting_email_has_been_due(client, community):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Delivery, DeliveryStatus
+    from tests.factories import make_member
+
+    now = timezone.now()
+    person = make_member(community, "intercessor")
+    for kind, status, minutes in [
+        ("daily", DeliveryStatus.SENT, 60),  # done: not waiting
+        ("weekly", DeliveryStatus.SENDING, 7),  # held by a worker that may be gone
+        ("checkin_digest", DeliveryStatus.PENDING, 3),
+        ("checkin_eve", DeliveryStatus.PENDING, -5),  # not due yet
+    ]:
+        Delivery.objects.create(
+            user=person,
+            kind=kind,
+            local_date=now.date(),
+            due_at=now - timedelta(minutes=minutes),
+            status=status,
+            sent_at=now if status == DeliveryStatus.SENT else None,
+        )
+    seconds = client.get(reverse("healthz")).json()["oldest_waiting_delivery_seconds"]
+    assert 7 * 60 <= seconds < 7 * 60 + 30
