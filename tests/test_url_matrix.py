@@ -16,10 +16,21 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from intercession.models import PrayerLog
+from accounts.models import User
+from intercession.models import IntercessorGroup, PrayerLog
 from notifications.tokens import action_token, unsubscribe_token
-from partnerships.models import CalendarFeed, Membership, Role
+from partnerships.models import (
+    CalendarFeed,
+    CheckIn,
+    Community,
+    Invitation,
+    Membership,
+    Partner,
+    PrayerRequest,
+    Role,
+)
 from partnerships.tokens import invitation_token
+from testimonies.models import Testimony
 from tests.conftest import client_for
 from tests.factories import (
     make_checkin,
@@ -52,20 +63,26 @@ class World:
     partner visitor must reach those and nothing of ``other_partner``.
     """
 
-    community: object
-    users: dict
-    invitation: object
+    community: Community
+    users: dict[str, User | None]  # None: the anonymous visitor
+    invitation: Invitation
     other_member: Membership
-    partner: object = None
-    other_partner: object = None
-    request: object = None
-    checkin: object = None
-    feed: object = None
-    group: object = None
-    prayer: object = None
-    answered: object = None
-    testimony: object = None
-    draft: object = None
+    partner: Partner
+    other_partner: Partner
+    request: PrayerRequest
+    checkin: CheckIn
+    feed: CalendarFeed
+    group: IntercessorGroup
+    prayer: PrayerLog
+    answered: PrayerRequest
+    testimony: Testimony
+    draft: Testimony
+
+    @property
+    def coordinator(self) -> User:
+        coordinator = self.users[COORDINATOR]
+        assert coordinator is not None
+        return coordinator
 
     @property
     def slug(self) -> str:
@@ -244,16 +261,12 @@ MATRIX: dict[str, Case] = {
     "intercession:prayed_link": Case(
         dict.fromkeys(VISITORS, 200),
         kwargs=lambda w: {
-            "token": action_token(
-                action="prayed", user_id=w.users[COORDINATOR].pk, target_id=w.request.pk
-            )
+            "token": action_token(action="prayed", user_id=w.coordinator.pk, target_id=w.request.pk)
         },
     ),
     "notifications:unsubscribe": Case(
         dict.fromkeys(VISITORS, 200),
-        kwargs=lambda w: {
-            "token": unsubscribe_token(user_id=w.users[COORDINATOR].pk, kind="daily")
-        },
+        kwargs=lambda w: {"token": unsubscribe_token(user_id=w.coordinator.pk, kind="daily")},
     ),
     # Testimonies. ``testimony`` is published for the partner visitor and the groups adopting
     # them (not the intercessor's group), written by a coordinator; ``draft`` is not published.
@@ -334,26 +347,27 @@ def test_matrix_covers_every_visitor():
 def world(db) -> World:
     community = make_community()
     other = make_community()
-    users = {
+    coordinator = make_member(community, Role.COORDINATOR)
+    partner_user = make_member(community, Role.PARTNER)
+    intercessor = make_member(community, Role.INTERCESSOR)
+    users: dict[str, User | None] = {
         ANON: None,
         OUTSIDER: make_member(other, Role.COORDINATOR),
-        PARTNER: make_member(community, Role.PARTNER),
-        INTERCESSOR: make_member(community, Role.INTERCESSOR),
-        COORDINATOR: make_member(community, Role.COORDINATOR),
+        PARTNER: partner_user,
+        INTERCESSOR: intercessor,
+        COORDINATOR: coordinator,
     }
     make_member(community, Role.COORDINATOR)  # so removing a coordinator stays allowed
     other_member = Membership.objects.get(user=make_member(community, Role.INTERCESSOR))
-    invitation = make_invitation(community, invited_by=users[COORDINATOR])
-    partner = make_partner(community, user=users[PARTNER])
+    invitation = make_invitation(community, invited_by=coordinator)
+    partner = make_partner(community, user=partner_user)
     partner.photo.save("p.png", ContentFile(png_bytes()))
     other_partner = make_partner(community)
-    group = make_group(community, members=[users[INTERCESSOR]], partners=[other_partner])
-    prayer = PrayerLog.objects.create(user=users[COORDINATOR], partner=other_partner)
+    group = make_group(community, members=[intercessor], partners=[other_partner])
+    prayer = PrayerLog.objects.create(user=coordinator, partner=other_partner)
     answered = make_request(partner, status="answered", answered_on=timezone.localdate())
-    testimony = make_testimony(
-        answered, author=users[COORDINATOR], audience="groups", published=True
-    )
-    draft = make_testimony(answered, author=users[COORDINATOR])
+    testimony = make_testimony(answered, author=coordinator, audience="groups", published=True)
+    draft = make_testimony(answered, author=coordinator)
     return World(
         community,
         users,
@@ -363,7 +377,7 @@ def world(db) -> World:
         other_partner=other_partner,
         request=make_request(partner),
         checkin=make_checkin(partner),
-        feed=CalendarFeed.objects.create(user=users[COORDINATOR]),
+        feed=CalendarFeed.objects.create(user=coordinator),
         group=group,
         prayer=prayer,
         answered=answered,

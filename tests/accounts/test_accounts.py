@@ -24,9 +24,9 @@ def signup(client, **data):
 
 
 def code_from(message) -> str:
-    return re.search(
-        r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4}|[0-9]{6})\s*$", message.body, re.MULTILINE
-    ).group(1)
+    found = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4}|[0-9]{6})\s*$", message.body, re.MULTILINE)
+    assert found, f"no code in:\n{message.body}"
+    return found.group(1)
 
 
 def test_sign_up_with_email_then_verify_with_the_emailed_code(client):

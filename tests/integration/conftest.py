@@ -124,6 +124,7 @@ class Worker:
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool processes at once, as an out-of-memory kill would."""
+        assert self.process is not None, "the worker was never started"
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from kombu import Connection
 
+from notifications.emails import site_host
 from notifications.models import Delivery, DeliveryStatus, Preference
 from notifications.sweep import stuck_deliveries
 from notifications.tasks import dispatch_reminders, send_reminders
@@ -53,12 +52,13 @@ def dispatch_and_publish(broker_url: str, monkeypatch) -> list[int]:
 
 def publish(broker_url: str, ids: list[int], size: int = 10) -> None:
     with Connection(broker_url) as connection:
+        producer = connection.Producer()
         for start in range(0, len(ids), size):
-            send_reminders.apply_async(args=[ids[start : start + size]], connection=connection)
+            send_reminders.apply_async(args=(ids[start : start + size],), producer=producer)
 
 
 def expected_message_ids(ids: list[int]) -> set[str]:
-    host = urlsplit(settings.SITE_URL).hostname
+    host = site_host()
     return {d.message_id(host) for d in Delivery.objects.filter(pk__in=ids)}
 
 

@@ -24,7 +24,9 @@ def invite(client, community, email="new.person@example.org", role="intercessor"
 
 
 def link_from(message) -> str:
-    return re.search(r"http://\S+/invitations/\S+/", message.body).group(0)
+    found = re.search(r"http://\S+/invitations/\S+/", message.body)
+    assert found, f"no invitation link in:\n{message.body}"
+    return found.group(0)
 
 
 def test_coordinator_invites_by_email_with_a_signed_link(
