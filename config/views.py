@@ -1,6 +1,6 @@
 import logging
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -52,7 +52,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         **{name: "ok" if ok else "unreachable" for name, ok in checks.items()},
     }
     if checks["database"]:
-        body["oldest_waiting_delivery_seconds"] = oldest_waiting_seconds()
+        try:
+            body["oldest_waiting_delivery_seconds"] = oldest_waiting_seconds()
+        except DatabaseError:  # e.g. before the first migrate: the probe still answers
+            logger.warning("healthz: deliveries could not be read", exc_info=True)
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -1,8 +1,6 @@
 """Pages whose reads span the apps: the coordinators' partnership health and a prayer
 request's own page (the request, how it has been carried, what was shared, its testimonies)."""
 
-from typing import TYPE_CHECKING, cast
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -12,12 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.http import AuthenticatedRequest
-from intercession.selectors import (
-    PrayerCounts,
-    encouragement_list,
-    partner_prayer_counts,
-    request_carried,
-)
+from intercession.selectors import request_carried
+from overview import selectors
 from partnerships.access import (
     can_write_for,
     get_coordinator_membership,
@@ -25,20 +19,8 @@ from partnerships.access import (
     get_request_for,
 )
 from partnerships.forms import DashboardFilterForm, RequestAnswerForm, RequestUpdateForm
-from partnerships.models import Partner
-from partnerships.selectors import PartnerHealthState, answered_by_month, partner_health
+from partnerships.selectors import answered_by_month
 from testimonies.selectors import testimony_recent_list
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
-
-STATE_ORDER = {"overdue": 0, "due": 1, "ok": 2, "scheduled": 3, "inactive": 4}
-
-
-class DashboardRow(PartnerHealthState):
-    """A dashboard partner: its health and, set by the dashboard, its prayer ``activity``."""
-
-    activity: PrayerCounts
 
 
 @login_required
@@ -46,42 +28,23 @@ class DashboardRow(PartnerHealthState):
 def dashboard(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """Partnership health: relationships kept and prayers answered, overdue partners first."""
     membership = get_coordinator_membership(request, slug)
-    community = membership.community
     filters = DashboardFilterForm(request.GET or None)
-    partners = Partner.objects.visible_to(membership)
+    chosen = {}
     if filters.is_bound and not filters.is_valid():
         messages.error(request, _("That filter isn't one we know; showing every partner."))
     elif filters.is_bound:
-        if filters.cleaned_data["kind"]:
-            partners = partners.filter(kind=filters.cleaned_data["kind"])
-        if filters.cleaned_data["status"]:
-            partners = partners.filter(status=filters.cleaned_data["status"])
-    # Typed with activity already: the loop below sets it on every row.
-    rows = cast(
-        "list[WithAnnotations[Partner, DashboardRow]]", partner_health(partners, membership)
-    )
-    activity = partner_prayer_counts([p.pk for p in rows])
-    for partner in rows:
-        partner.activity = activity[partner.pk]
-    rows.sort(key=lambda p: (STATE_ORDER[p.checkin_state], p.name.lower()))
-    months = answered_by_month(community)
-    peak = max((n for _m, n in months), default=0)
-    totals = {
-        "partners": sum(1 for p in rows if p.status == "active"),
-        "kept": sum(1 for p in rows if p.checkin_state in {"ok", "scheduled"}),
-        "needing": sum(1 for p in rows if p.checkin_state in {"due", "overdue"}),
-        "answered": sum(n for _m, n in months),
-        "stale": sum(p.stale_requests for p in rows),
-    }
+        chosen = {"kind": filters.cleaned_data["kind"], "status": filters.cleaned_data["status"]}
+    rows = selectors.dashboard_rows(membership, **chosen)
+    months = answered_by_month(membership.community)
     return render(
         request,
         "overview/dashboard.html",
         {
             "filters": filters,
             "rows": rows,
-            "totals": totals,
-            "chart": _chart(months, peak),
-            "testimonies": testimony_recent_list(community),
+            "totals": selectors.dashboard_totals(rows, months),
+            "chart": _chart(months, max((n for _m, n in months), default=0)),
+            "testimonies": testimony_recent_list(membership.community),
         },
     )
 
@@ -123,20 +86,10 @@ def request_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
             "partner": prayer_request.partner,
             "updates": prayer_request.updates.select_related("created_by"),
             "can_write": can_write_for(membership, prayer_request.partner),
-            # A community-wide request reaches intercessors whose groups did not adopt the
-            # partner: they see the request, not the partner's page or real name.
-            "sees_partner": Partner.objects.visible_to(membership)
-            .filter(pk=prayer_request.partner_id)
-            .exists(),
+            "sees_partner": selectors.sees_partner(membership, prayer_request),
             "carried": request_carried(prayer_request),
-            "testimonies": list(
-                prayer_request.testimonies.visible_to(membership).published().order_by("pk")
-            ),
-            "encouragements": (
-                encouragement_list(prayer_request.partner, prayer_request)
-                if membership.is_partner or membership.is_coordinator
-                else []
-            ),
+            "testimonies": selectors.request_testimony_list(membership, prayer_request),
+            "encouragements": selectors.request_encouragement_list(membership, prayer_request),
             "update_form": RequestUpdateForm(),
             "answer_form": RequestAnswerForm(initial={"answered_on": timezone.localdate()}),
         },

@@ -111,6 +111,9 @@ def test_dashboard_and_partner_page_on_desktop(new_page, screenshot):
     page.get_by_role("link", name="Marcus Bell").click()
     expect(page.get_by_text("Wisdom for Marcus")).to_be_visible()
     screenshot(page, "partner-desktop")
+    page.get_by_role("link", name="Wisdom for Marcus").click()
+    expect(page.get_by_role("button", name="Post update")).to_be_visible()
+    screenshot(page, "request-desktop")
 
     phone = new_page()
     signed_in(phone, coordinator)

@@ -67,6 +67,8 @@ def test_answered_prayer_reaches_everyone_who_prayed(new_page, screenshot):
 
     # The hall came: they mark the request answered, and are invited to tell the story.
     page.get_by_role("link", name=re.compile("A hall for our Sunday gatherings")).click()
+    expect(page.get_by_text("Isaiah 43:19 — a way in the wilderness.")).to_be_visible()
+    screenshot(page, "request-phone")
     page.get_by_text("It was answered").click()
     page.get_by_label("What happened").fill("The school lent us its hall for Sundays.")
     page.get_by_role("button", name="Mark answered").click()

@@ -84,6 +84,29 @@ def assert_exactly_once(ids, sink):
     assert Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == len(ids)
 
 
+def kill_while_the_server_holds(worker, sink, number: int):
+    """Arm the server to SIGKILL the worker while it waits for the answer to message
+    ``number`` (left unaccepted). Returns a function that waits until it is dead."""
+    killed: list[int] = []
+
+    def kill(count: int):
+        if count == number and not killed:
+            worker.kill()
+            killed.append(count)
+            return False
+        return True
+
+    sink.on_message = kill
+
+    def wait_until_killed() -> None:
+        deadline = time.monotonic() + 60
+        while not killed and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert killed, "the worker was never killed"
+
+    return wait_until_killed
+
+
 def test_a_batch_is_delivered_once_each(worker, smtp_sink, redis_broker, monkeypatch):
     due_people(PEOPLE)
     worker.start(concurrency=2)
@@ -97,21 +120,9 @@ def test_a_batch_is_delivered_once_each(worker, smtp_sink, redis_broker, monkeyp
 def test_worker_killed_mid_batch_then_restarted(worker, smtp_sink, redis_broker, monkeypatch):
     due_people(PEOPLE)
     worker.start(concurrency=1)
-    killed = []
-
-    def kill_on_the_twentieth(number: int):
-        if number == 20 and not killed:
-            worker.kill()  # SIGKILL while it waits for the server's answer to message 20
-            killed.append(number)
-            return False
-        return True
-
-    smtp_sink.on_message = kill_on_the_twentieth
+    wait_until_killed = kill_while_the_server_holds(worker, smtp_sink, 20)
     ids = dispatch_and_publish(redis_broker, monkeypatch)
-    deadline = time.monotonic() + 60
-    while not killed and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert killed, "the worker was never killed"
+    wait_until_killed()
     assert len(smtp_sink.accepted) == 19
     worker.start(concurrency=1)
     wait_until_sent(ids, smtp_sink, redis_broker)
@@ -189,21 +200,9 @@ def test_worker_killed_with_the_default_lease_is_back_within_two_minutes(
     worker_env["EPAPHRAS_BROKER_VISIBILITY_TIMEOUT"] = "3600"  # only the sweeper brings it back
     due_people(PEOPLE)
     worker.start(concurrency=1)
-    killed: list[float] = []
-
-    def kill_on_the_twentieth(number: int):
-        if number == 20 and not killed:
-            worker.kill()
-            killed.append(time.monotonic())
-            return False
-        return True
-
-    smtp_sink.on_message = kill_on_the_twentieth
+    wait_until_killed = kill_while_the_server_holds(worker, smtp_sink, 20)
     ids = dispatch_and_publish(redis_broker, monkeypatch)
-    deadline = time.monotonic() + 60
-    while not killed and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert killed, "the worker was never killed"
+    wait_until_killed()
     held = list(
         Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENDING).values_list(
             "pk", "lease_until"
