@@ -97,6 +97,14 @@ def test_daily_email_has_both_bodies_family_names_and_signed_links(world):
     )
 
 
+def test_subjects_are_plain_text_not_html_escaped(world):
+    world["tomasz"].name = "Ravi & Priya"
+    world["tomasz"].save()
+    deliver(world["intercessor"], "daily")
+    [message] = mail.outbox
+    assert message.subject == "Pray today for Ravi & Priya"
+
+
 def test_the_prayed_link_acts_only_on_post(world, client):
     deliver(world["intercessor"], "daily")
     link = re.search(r"http://127\.0\.0\.1:8000(/r/prayed/\S+/)", mail.outbox[0].body).group(1)
