@@ -284,6 +284,9 @@ else:
 REMINDER_LEASE_SECONDS = int(env("EPAPHRAS_REMINDER_LEASE_SECONDS", "60"))
 # First retry after a transient SMTP failure; it doubles on each retry.
 REMINDER_RETRY_BASE_SECONDS = int(env("EPAPHRAS_REMINDER_RETRY_BASE_SECONDS", "60"))
+# While the mail server cannot be reached at all, reminders are tried again this often (not
+# backing off), so they go out within about this long of the server coming back.
+REMINDER_SERVER_RETRY_SECONDS = int(env("EPAPHRAS_REMINDER_SERVER_RETRY_SECONDS", "60"))
 REMINDER_BATCH_SIZE = int(env("EPAPHRAS_REMINDER_BATCH_SIZE", "50"))
 
 # --- Logging ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import smtplib
 import socket
 import time
@@ -17,7 +18,7 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import InterfaceError, OperationalError, transaction
 from django.db import connection as database
-from django.db.models import F, Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from notifications import kinds
@@ -31,6 +32,9 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # Codes meaning the address itself does not exist: we stop mailing it.
 HARD_BOUNCE_CODES = {550, 551, 553}
+# While the server cannot be reached, a delivery is tried again for this long after it was due
+# (a day-old reminder has missed its day); then it counts attempts like any other failure.
+GIVE_UP_UNREACHABLE = timedelta(days=1)
 
 
 class Outcome(Enum):
@@ -145,6 +149,25 @@ def is_transient(error: Exception) -> bool:
     )
 
 
+def server_unreachable(error: Exception) -> bool:
+    """A failure to talk to the server at all (refused, cut, timed out), as against the
+    server answering this message with a code."""
+    return _smtp_code(error) is None and is_transient(error)
+
+
+def next_try_in(delivery_ids: Iterable[int]) -> int:
+    """Seconds until the soonest of these deliveries may be tried again: each one's own
+    "not before" (its back-off after a refusal, or the steady pace while the server is
+    unreachable); that steady pace when none has one (the server could not be reached before
+    any was claimed)."""
+    soonest = Delivery.objects.filter(
+        pk__in=list(delivery_ids), status=DeliveryStatus.PENDING, lease_until__isnull=False
+    ).aggregate(soonest=Min("lease_until"))["soonest"]
+    if soonest is None:
+        return settings.REMINDER_SERVER_RETRY_SECONDS
+    return max(1, math.ceil((soonest - timezone.now()).total_seconds()))
+
+
 def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -> Outcome:
     """Send a claimed delivery and record the outcome at once: a worker killed later in the
     batch must not leave this one to be sent again."""
@@ -175,6 +198,21 @@ def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -
         message.send()
     except Exception as error:  # noqa: BLE001 — every failure is recorded on the delivery
         description = f"{type(error).__name__}: {error}"
+        if server_unreachable(error) and timezone.now() - delivery.due_at < GIVE_UP_UNREACHABLE:
+            # The server is down or the network is: not this message's fault, so it uses up
+            # none of its attempts, and it is tried again at a steady pace (not backing off),
+            # so that it goes out soon after the server is back.
+            logger.warning("reminder %s: mail server unreachable: %s", delivery.pk, description)
+            _finish(
+                delivery,
+                DeliveryStatus.PENDING,
+                description,
+                email=email,
+                attempts=F("attempts") - 1,
+                lease_until=timezone.now()
+                + timedelta(seconds=settings.REMINDER_SERVER_RETRY_SECONDS),
+            )
+            return Outcome.RETRY
         if is_transient(error) and delivery.attempts < MAX_ATTEMPTS:
             logger.warning(
                 "reminder %s: transient failure, will retry: %s", delivery.pk, description

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 
 from notifications.dispatch import dispatch_due
-from notifications.send import retry_countdown, send_batch
+from notifications.send import next_try_in, send_batch
 from notifications.sweep import stuck_deliveries
 
 
@@ -30,7 +30,7 @@ def dispatch_reminders() -> int:
 def send_reminders(self, delivery_ids: list[int]) -> None:
     retry = send_batch(delivery_ids)
     if retry:
-        raise self.retry(args=[retry], countdown=retry_countdown(self.request.retries))
+        raise self.retry(args=[retry], countdown=next_try_in(retry))
 
 
 @shared_task(ignore_result=True)

@@ -65,10 +65,11 @@ def smtp_sink():
     with socket.socket() as probe:  # a free port on loopback
         probe.bind(("127.0.0.1", 0))
         sink.port = probe.getsockname()[1]
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
+    sink.controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    sink.controller.start()
     yield sink
-    controller.stop()
+    if sink.controller.loop.is_running():
+        sink.controller.stop()
 
 
 @pytest.fixture

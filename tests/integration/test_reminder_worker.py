@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.utils import timezone
 from kombu import Connection
 
@@ -229,3 +230,24 @@ def test_worker_killed_with_the_default_lease_is_back_within_two_minutes(
     for pk, lease_until in held:
         delivery = Delivery.objects.get(pk=pk)
         assert delivery.attempts == 2 and delivery.sent_at >= lease_until
+
+
+def test_mail_server_down_then_back(worker, smtp_sink, redis_broker, monkeypatch):
+    """The mail server is down when the reminders fall due (connections refused). They wait,
+    using none of their attempts, and go out once each soon after the server is back: tried
+    again every minute (the default), not after an ever longer back-off."""
+    due_people(PEOPLE)
+    smtp_sink.controller.stop()
+    worker.start(concurrency=1)
+    ids = dispatch_and_publish(redis_broker, monkeypatch)
+    time.sleep(20)
+    waiting = Delivery.objects.filter(pk__in=ids)
+    assert not waiting.filter(status=DeliveryStatus.SENT).exists()
+    assert waiting.filter(status=DeliveryStatus.PENDING, attempts=0).count() == PEOPLE
+    smtp_sink.controller = Controller(smtp_sink, hostname="127.0.0.1", port=smtp_sink.port)
+    smtp_sink.controller.start()
+    back_at = timezone.now()
+    wait_until_sent(ids, smtp_sink, redis_broker, timeout=150)
+    recovery = (max(waiting.values_list("sent_at", flat=True)) - back_at).total_seconds()
+    print(f"\nmail server back: the last of {PEOPLE} sent {recovery:.0f} s later")
+    assert_exactly_once(ids, smtp_sink)

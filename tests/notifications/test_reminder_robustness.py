@@ -13,7 +13,7 @@ from django.utils import timezone
 from intercession.services import group_save
 from notifications import dispatch
 from notifications.models import Delivery, DeliveryStatus, Preference
-from notifications.send import MAX_ATTEMPTS, send_batch
+from notifications.send import MAX_ATTEMPTS, next_try_in, send_batch
 from notifications.sweep import STALE_PENDING, stuck_deliveries
 from partnerships.models import Role
 from partnerships.selectors import delivery_list
@@ -79,6 +79,41 @@ def test_a_delivery_waiting_for_its_retry_is_left_to_it(listed, intercessor, set
     # Queued again once, it is not queued again at every sweep, only after as long again.
     assert waiting.pk not in stuck_deliveries(later + timedelta(seconds=30))
     assert waiting.pk in stuck_deliveries(later + STALE_PENDING + timedelta(seconds=1))
+
+
+def test_an_unreachable_server_costs_no_attempt_and_is_tried_at_a_steady_pace(
+    listed, intercessor, settings
+):
+    settings.EMAIL_BACKEND = "tests.notifications.reminder_helpers.ScriptedBackend"
+    ScriptedBackend.script.clear()
+    outage = MAX_ATTEMPTS + 2  # longer than the attempts a refused message has
+    ScriptedBackend.script.extend(ConnectionRefusedError(111, "refused") for _ in range(outage))
+    waiting = delivery(intercessor)
+    for _ in range(outage):
+        assert send_batch([waiting.pk]) == [waiting.pk]
+        waiting.refresh_from_db()
+        assert waiting.status == DeliveryStatus.PENDING and waiting.attempts == 0
+        # The same pace every time, not a doubling back-off.
+        assert 55 <= next_try_in([waiting.pk]) <= settings.REMINDER_SERVER_RETRY_SECONDS
+    assert send_batch([waiting.pk]) == []
+    waiting.refresh_from_db()
+    assert waiting.status == DeliveryStatus.SENT and waiting.attempts == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_message_the_server_refuses_backs_off(listed, intercessor, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.reminder_helpers.ScriptedBackend"
+    ScriptedBackend.script.clear()
+    ScriptedBackend.script.extend([transient(), transient()])
+    refused = delivery(intercessor)
+    waits = []
+    for _ in range(2):
+        send_batch([refused.pk])
+        waits.append(next_try_in([refused.pk]))
+    base = settings.REMINDER_RETRY_BASE_SECONDS
+    assert base - 5 <= waits[0] <= base and 2 * base - 5 <= waits[1] <= 2 * base
+    # Before anything could be claimed (nothing has a "not before"): the steady pace.
+    assert next_try_in([refused.pk + 1000]) == settings.REMINDER_SERVER_RETRY_SECONDS
 
 
 def test_a_delivery_whose_worker_keeps_dying_is_given_up(intercessor):
