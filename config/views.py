@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
-from notifications.sweep import oldest_waiting_seconds
+from notifications.sweep import oldest_waiting_seconds, worker_seen_seconds_ago
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     if checks["database"]:
         try:
             body["oldest_waiting_delivery_seconds"] = oldest_waiting_seconds()
+            # A worker runs beat's sweep every 30 s: above about 90 s, none is running.
+            body["worker_seen_seconds_ago"] = worker_seen_seconds_ago()
         except DatabaseError:  # e.g. before the first migrate: the probe still answers
             logger.warning("healthz: deliveries could not be read", exc_info=True)
     return JsonResponse(body, status=200 if healthy else 503)

@@ -159,3 +159,15 @@ class Delivery(models.Model):
     def message_id(self, host: str) -> str:
         """The same for every attempt, so a receiving server or mail app can tell a retry."""
         return f"<reminder-{self.pk}.{self.kind}.{self.local_date:%Y%m%d}@{host}>"
+
+
+class Heartbeat(models.Model):
+    """When a Celery worker last ran a beat-scheduled task (the sweep, every 30 seconds): one
+    row per name. Read by /healthz, so that a monitor sees a stack whose worker or beat has
+    stopped, whatever process answers the web request."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

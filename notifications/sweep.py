@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from notifications.models import Delivery, DeliveryStatus
+from notifications.models import Delivery, DeliveryStatus, Heartbeat
 from notifications.send import MAX_ATTEMPTS
 
 # A pending delivery nobody has touched for this long lost its task message (Redis restarted
@@ -47,3 +47,18 @@ def oldest_waiting_seconds(now=None) -> int:
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING], due_at__lte=now
     ).aggregate(oldest=Min("due_at"))["oldest"]
     return int((now - oldest).total_seconds()) if oldest else 0
+
+
+WORKER = "worker"
+
+
+def heartbeat_record(now=None) -> None:
+    Heartbeat.objects.update_or_create(name=WORKER, defaults={"at": now or timezone.now()})
+
+
+def worker_seen_seconds_ago(now=None) -> int | None:
+    """Seconds since a worker last ran the sweep; None when none ever has."""
+    beat = Heartbeat.objects.filter(name=WORKER).first()
+    if beat is None:
+        return None
+    return max(0, int(((now or timezone.now()) - beat.at).total_seconds()))

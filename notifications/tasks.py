@@ -8,7 +8,7 @@ from django.db import transaction
 
 from notifications.dispatch import dispatch_due
 from notifications.send import next_try_in, send_batch
-from notifications.sweep import stuck_deliveries
+from notifications.sweep import heartbeat_record, stuck_deliveries
 
 
 def enqueue_deliveries(ids: list[int]) -> None:
@@ -35,6 +35,7 @@ def send_reminders(self, delivery_ids: list[int]) -> None:
 
 @shared_task(ignore_result=True)
 def sweep_reminders() -> int:
+    heartbeat_record()  # a worker is running, and beat is scheduling
     ids = stuck_deliveries()
     enqueue_deliveries(ids)
     return len(ids)

@@ -15,6 +15,7 @@ def test_healthy_when_database_and_broker_answer(client):
         "database": "ok",
         "broker": "ok",
         "oldest_waiting_delivery_seconds": 0,
+        "worker_seen_seconds_ago": None,
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -31,6 +32,7 @@ def test_unavailable_when_the_broker_is_unreachable(client, monkeypatch):
         "database": "ok",
         "broker": "unreachable",
         "oldest_waiting_delivery_seconds": 0,
+        "worker_seen_seconds_ago": None,
     }
 
 
@@ -87,3 +89,18 @@ def test_answers_when_the_deliveries_cannot_be_read(client, monkeypatch):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert "oldest_waiting_delivery_seconds" not in response.json()
+
+
+def test_reports_when_a_worker_last_ran_the_sweep(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.tasks import sweep_reminders
+
+    sweep_reminders()  # as a worker runs it when beat schedules it
+    assert 0 <= client.get(reverse("healthz")).json()["worker_seen_seconds_ago"] <= 2
+    later = timezone.now() + timedelta(minutes=5)
+    from notifications.sweep import worker_seen_seconds_ago
+
+    assert 299 <= worker_seen_seconds_ago(later) <= 301
