@@ -168,6 +168,20 @@ def next_try_in(delivery_ids: Iterable[int]) -> int:
     return max(1, math.ceil((soonest - timezone.now()).total_seconds()))
 
 
+def _retry_plan(delivery: Delivery, error: Exception) -> tuple[int, dict] | None:
+    """When a failed send is tried again: (seconds to wait, fields to change), or None when it
+    has failed for good.
+
+    A server that cannot be reached at all (down, or the network is) is not this message's
+    fault: it costs none of the attempts and is tried at a steady pace, so the message goes out
+    soon after the server is back. A message the server turned away for now backs off."""
+    if server_unreachable(error) and timezone.now() - delivery.due_at < GIVE_UP_UNREACHABLE:
+        return settings.REMINDER_SERVER_RETRY_SECONDS, {"attempts": F("attempts") - 1}
+    if is_transient(error) and delivery.attempts < MAX_ATTEMPTS:
+        return retry_countdown(delivery.attempts - 1), {}
+    return None
+
+
 def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -> Outcome:
     """Send a claimed delivery and record the outcome at once: a worker killed later in the
     batch must not leave this one to be sent again."""
@@ -198,33 +212,18 @@ def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -
         message.send()
     except Exception as error:  # noqa: BLE001 — every failure is recorded on the delivery
         description = f"{type(error).__name__}: {error}"
-        if server_unreachable(error) and timezone.now() - delivery.due_at < GIVE_UP_UNREACHABLE:
-            # The server is down or the network is: not this message's fault, so it uses up
-            # none of its attempts, and it is tried again at a steady pace (not backing off),
-            # so that it goes out soon after the server is back.
-            logger.warning("reminder %s: mail server unreachable: %s", delivery.pk, description)
+        retry = _retry_plan(delivery, error)
+        if retry is not None:
+            wait, extra = retry
+            logger.warning("reminder %s: will retry in %s s: %s", delivery.pk, wait, description)
+            # Not before then: the task's own retry comes at that time, the sweeper after it.
             _finish(
                 delivery,
                 DeliveryStatus.PENDING,
                 description,
                 email=email,
-                attempts=F("attempts") - 1,
-                lease_until=timezone.now()
-                + timedelta(seconds=settings.REMINDER_SERVER_RETRY_SECONDS),
-            )
-            return Outcome.RETRY
-        if is_transient(error) and delivery.attempts < MAX_ATTEMPTS:
-            logger.warning(
-                "reminder %s: transient failure, will retry: %s", delivery.pk, description
-            )
-            # Not before the task's own retry: the sweeper leaves it alone until then.
-            _finish(
-                delivery,
-                DeliveryStatus.PENDING,
-                description,
-                email=email,
-                lease_until=timezone.now()
-                + timedelta(seconds=retry_countdown(delivery.attempts - 1)),
+                lease_until=timezone.now() + timedelta(seconds=wait),
+                **extra,
             )
             return Outcome.RETRY
         logger.error("reminder %s: failed: %s", delivery.pk, description)
