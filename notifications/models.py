@@ -4,7 +4,7 @@ reminders) and the delivery ledger, one row per email."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -86,7 +86,20 @@ class DeliveryStatus(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
+# A reminder still not sent this long after it fell due is late: something in the stack (the
+# worker, beat, the broker or the mail server) has been failing for longer than the sweeps,
+# leases and retries, which bring every fault back within about two minutes, account for.
+LATE_AFTER = timedelta(minutes=5)
+
+
 class DeliveryQuerySet(models.QuerySet["Delivery"]):
+    def late(self, now: datetime | None = None) -> DeliveryQuerySet:
+        """Waiting or being sent, and due more than ``LATE_AFTER`` ago."""
+        return self.filter(
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+            due_at__lt=(now or timezone.now()) - LATE_AFTER,
+        )
+
     def for_community(
         self, community_id: int, people: Iterable[int] | QuerySet
     ) -> DeliveryQuerySet:

@@ -13,7 +13,7 @@ from notifications.send import MAX_ATTEMPTS
 # A pending delivery nobody has touched for this long lost its task message (Redis restarted
 # empty, say). A delivery still queued behind a long backlog may be queued twice: claiming
 # sends it once either way.
-STALE_PENDING = timedelta(seconds=90)
+STALE_PENDING = timedelta(seconds=60)
 
 
 def stuck_deliveries(now=None) -> list[int]:

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.models import Delivery
+from notifications.models import Delivery, DeliveryQuerySet
 from partnerships.models import (
     CheckIn,
     CheckInStatus,
@@ -60,7 +60,7 @@ def praying_user_list(community: Community) -> QuerySet[User]:
     ).order_by("name")
 
 
-def delivery_list(community: Community) -> QuerySet[Delivery]:
+def delivery_list(community: Community) -> DeliveryQuerySet:
     """The emails sent to a community's people that its coordinators may see."""
     return Delivery.objects.for_community(
         community.pk, Membership.objects.filter(community=community).values("user_id")

@@ -120,3 +120,33 @@ def test_dashboard_and_partner_page_on_desktop(new_page, screenshot):
     phone.goto(f"/c/{community.slug}/dashboard/")
     expect(phone.get_by_role("heading", name="Partnership health")).to_be_visible()
     screenshot(phone, "dashboard-phone")
+
+
+def test_late_reminders_stand_out_on_the_deliveries_page(new_page, screenshot):
+    from notifications.models import Delivery, DeliveryStatus
+
+    community = make_community(name="Riverside House of Prayer")
+    coordinator = make_member(community, Role.COORDINATOR, name="Grace Whitfield")
+    now = timezone.now()
+    for number, (status, minutes_ago) in enumerate(
+        [("pending", 17), ("sending", 9), ("pending", 2), ("sent", 60), ("failed", 90)]
+    ):
+        person = make_member(community, Role.INTERCESSOR, name=f"Intercessor {number + 1}")
+        Delivery.objects.create(
+            user=person,
+            kind="daily",
+            local_date=timezone.localdate(),
+            due_at=now - timedelta(minutes=minutes_ago),
+            status=status,
+            sent_at=now if status == DeliveryStatus.SENT else None,
+            last_error="550 5.1.1 No such user" if status == DeliveryStatus.FAILED else "",
+        )
+    for viewport, name in ((DESKTOP, "deliveries-late-desktop"), (None, "deliveries-late-phone")):
+        page = new_page(viewport=viewport) if viewport else new_page()
+        signed_in(page, coordinator)
+        page.goto(f"/c/{community.slug}/deliveries/")
+        expect(page.get_by_role("alert")).to_contain_text("2 reminders are more than 5 minutes")
+        expect(page.locator("tr.delivery-late")).to_have_count(2)
+        screenshot(page, name)
+    page.get_by_role("link", name="Show them").click()
+    expect(page.locator("tbody tr")).to_have_count(2)

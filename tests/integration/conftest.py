@@ -62,9 +62,7 @@ class Sink:
 @pytest.fixture
 def smtp_sink():
     sink = Sink()
-    with socket.socket() as probe:  # a free port on loopback
-        probe.bind(("127.0.0.1", 0))
-        sink.port = probe.getsockname()[1]
+    sink.port = free_port()
     sink.controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     sink.controller.start()
     yield sink
@@ -81,6 +79,69 @@ def redis_broker():
     client.flushdb()
     yield REDIS_URL
     client.flushdb()
+
+
+class RedisServer:
+    """A ``redis-server`` of this test's own, on a free port, that can be killed and started
+    again empty (no saving, no append-only file), as a restarted Redis that lost its data."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        import redis
+
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def keys(self) -> int:
+        import redis
+
+        return int(redis.Redis(port=self.port).dbsize())
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis():
+    server = RedisServer(free_port())
+    server.start()
+    yield server
+    if server.process is not None and server.process.poll() is None:
+        server.kill()
 
 
 class Worker:

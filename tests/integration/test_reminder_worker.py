@@ -251,3 +251,52 @@ def test_mail_server_down_then_back(worker, smtp_sink, redis_broker, monkeypatch
     recovery = (max(waiting.values_list("sent_at", flat=True)) - back_at).total_seconds()
     print(f"\nmail server back: the last of {PEOPLE} sent {recovery:.0f} s later")
     assert_exactly_once(ids, smtp_sink)
+
+
+def test_redis_restarted_empty_mid_batch(worker, worker_env, smtp_sink, own_redis, monkeypatch):
+    """The broker is a Redis of this test's own. While the server holds message 20 it is
+    killed, and five seconds later started again with nothing in it: the batches still queued
+    and the one being worked on are gone. The worker reconnects; beat's sweep (every 30 s)
+    finds the pending deliveries nobody touched and queues them again. Each goes out once."""
+    from notifications.send import lease
+
+    worker_env["CELERY_BROKER_URL"] = own_redis.url
+    worker_env["EPAPHRAS_REMINDER_LEASE_SECONDS"] = str(int(lease().total_seconds()))
+    worker_env["EPAPHRAS_BROKER_VISIBILITY_TIMEOUT"] = "3600"
+    due_people(PEOPLE)
+    worker.start(concurrency=1)
+    killed: list[float] = []
+
+    def kill_redis(count: int):
+        if count == 20 and not killed:
+            own_redis.kill()
+            killed.append(time.monotonic())
+        return True
+
+    smtp_sink.on_message = kill_redis
+    ids = dispatch_and_publish(own_redis.url, monkeypatch)
+    deadline = time.monotonic() + 60
+    while not killed and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert killed, "Redis was never killed"
+    time.sleep(5)
+    own_redis.start()
+    back, back_at = time.monotonic(), timezone.now()
+    assert own_redis.keys() == 0, "the restarted Redis still held data"
+    lost = Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).count()
+    assert lost >= 30, f"only {lost} deliveries lost their task"
+    next_sweep = back
+    while time.monotonic() < back + 240:
+        if Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.SENT).count() == PEOPLE:
+            break
+        if time.monotonic() >= next_sweep:  # beat's sweep, every 30 seconds
+            publish(own_redis.url, stuck_deliveries())
+            next_sweep += 30
+        time.sleep(0.5)
+    sent_at = Delivery.objects.filter(pk__in=ids).values_list("sent_at", flat=True)
+    recovery = (max(s for s in sent_at if s) - back_at).total_seconds()
+    print(
+        f"\nRedis restarted empty: {lost} deliveries had lost their task; the last of {PEOPLE}"
+        f" sent {recovery:.0f} s after Redis was back"
+    )
+    assert_exactly_once(ids, smtp_sink)

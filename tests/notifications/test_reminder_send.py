@@ -398,6 +398,41 @@ def test_deliveries_page_shows_what_failed_and_why(world, coordinator_client, co
     assert "Daniel Okafor" in page and "550" in page and "No such user" in page
 
 
+def test_deliveries_page_counts_and_marks_the_late_ones(world, community):
+    """Waiting or being sent more than five minutes after falling due is late; sent, failed or
+    not yet five minutes overdue is not."""
+    now = timezone.now()
+
+    def delivery(topic, status, due_minutes_ago, **fields):
+        return Delivery.objects.create(
+            user=world["intercessor"],
+            kind="group",
+            topic=topic,
+            local_date=timezone.localdate(),
+            due_at=now - timedelta(minutes=due_minutes_ago),
+            status=status,
+            **fields,
+        )
+
+    waiting = delivery("group:1", DeliveryStatus.PENDING, 12)
+    held = delivery("group:2", DeliveryStatus.SENDING, 6, lease_until=now)
+    delivery("group:3", DeliveryStatus.PENDING, 4)
+    delivery("group:4", DeliveryStatus.SENT, 30, sent_at=now)
+    delivery("group:5", DeliveryStatus.FAILED, 30)
+    coordinator = client_for(world["coordinator"])
+    url = reverse("partnerships:deliveries", args=[community.slug])
+    page = coordinator.get(url).content.decode()
+    assert "2 reminders are more than 5 minutes late." in page
+    assert page.count("delivery-late") == 2 and "late by 12" in page
+    late = coordinator.get(url, {"status": "late"})
+    assert {d.pk for d in late.context["page"].object_list} == {waiting.pk, held.pk}
+    Delivery.objects.filter(pk__in=[waiting.pk, held.pk]).update(
+        status=DeliveryStatus.SENT, sent_at=now
+    )
+    calm = coordinator.get(url, {"status": "late"}).content.decode()
+    assert "minutes late" not in calm and "No reminder is late." in calm
+
+
 def test_one_batch_keeps_each_persons_own_list(community, world):
     marcus = make_partner(community, name="Marcus Bell")
     make_request(marcus, text="Wisdom hiring bakers")
