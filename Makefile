@@ -26,6 +26,7 @@ browser:
 ## run: the app on 127.0.0.1:8000 with a Celery worker and beat, SQLite and demo data.
 run: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 	bin/run
 

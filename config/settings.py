@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_htmx",
+    "django_ratelimit",
     "template_partials",
     "accounts",
     "notifications",
@@ -77,12 +78,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.PrivateResponsesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
@@ -147,6 +150,45 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "partnerships:home"
 
+# --- The shared cache --------------------------------------------------------------------
+# Rate limits (allauth's and the app's own) count in the cache, so every web process must
+# share it: Redis in production (CACHE_URL=redis://…, Django's own Redis backend), else a
+# table in the app's database, which every process of the embedded stack shares too. Never a
+# per-process memory cache: each gunicorn worker would count failures on its own.
+CACHE_URL = env("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "epaphras",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "epaphras_cache",
+        }
+    }
+# Behind a reverse proxy every client arrives from the proxy's address: the number of proxies
+# in front of the app that append to X-Forwarded-For (docs/deployment.md). 0: none, the
+# client's own address is REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("EPAPHRAS_TRUSTED_PROXY_COUNT", "0"))
+# The app's own limits (accounts/ratelimits.py), per person: "I prayed" taps (the page and the
+# email links) and invitations sent by a coordinator. allauth's own limits (sign-in failures
+# 5 per 5 minutes per account, codes, sign-up, password reset) are its defaults.
+RATE_LIMITS = {
+    "pray": env("EPAPHRAS_RATE_PRAY", "30/m"),
+    "invite": env("EPAPHRAS_RATE_INVITE", "60/h"),
+}
+RATELIMIT_IP_META_KEY = "accounts.ratelimits.client_ip"
+# django-ratelimit names only memcached and django-redis as supported: Django's own Redis
+# backend (W001) increments atomically too. The database cache (E003) is shared by every
+# process but increments in two steps, so two taps at the same instant may both be counted
+# as the first: a limit of 30 may let 31 through, never a process's worth more.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+
 # --- django-allauth: email only, no usernames ---------------------------------------------
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -160,9 +202,11 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-# A second sign-up with a known address gets a plain "already registered" message on the
-# form rather than a silent verification email (see docs/decisions.md).
-ACCOUNT_PREVENT_ENUMERATION = False
+# Nobody learns from these pages whether an address has an account: sign-up, password reset
+# and the sign-in code answer the same for every address, and what differs goes by email to
+# that address (see docs/decisions.md).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Epaphras] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -214,7 +258,7 @@ USE_TZ = True
 
 # --- Static and media files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("EPAPHRAS_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_URL = "/media/"

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.timezones import local_to_aware
@@ -27,6 +28,10 @@ from partnerships.selectors import praying_user_list
 MAX_NOTE_LENGTH = 1000
 # Two taps on the same “I prayed” this close together are one prayer.
 DOUBLE_TAP_WINDOW = timedelta(seconds=10)
+# Said when one person's taps go past settings.RATE_LIMITS["pray"] (30 a minute by default).
+TOO_MANY_PRAYERS = gettext_lazy(
+    "That is many taps of “I prayed” in one minute. Wait a moment, then tap again."
+)
 # How long after praying a person can still add or change their note.
 NOTE_EDIT_WINDOW = timedelta(hours=24)
 MANY_PARTNERS = 5

@@ -23,6 +23,12 @@ def _test_settings(settings, tmp_path):
     # Each test Client builds the middleware anew; WhiteNoise would list every static file for
     # each one (a tenth of a second). Looking a file up when asked serves the same files.
     settings.WHITENOISE_AUTOREFRESH = True
+    # Rate limits count in the cache: each test starts with none used. (The tests of limits
+    # across processes run against Redis and the database cache themselves.)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

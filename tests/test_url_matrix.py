@@ -400,6 +400,9 @@ def test_access(world, name):
             response = getattr(client, case.method.lower())(url, case.data(world))
             transaction.set_rollback(True)
         expected = case.expect[visitor]
+        cache_control = response.get("Cache-Control", "")
+        if "no-store" not in cache_control or "private" not in cache_control:
+            wrong.append(f"as {visitor}: Cache-Control {cache_control!r}, expected no-store")
         if expected == LOGIN:
             location = response.get("Location", "")
             if response.status_code != 302 or not location.startswith(reverse("account_login")):
@@ -407,6 +410,23 @@ def test_access(world, name):
         elif response.status_code != expected:
             wrong.append(f"as {visitor}: {response.status_code}, expected {expected}")
     assert not wrong, f"{case.method} {url} " + "; ".join(wrong)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/calendar/%00.ics",
+        "/c/%00/partners/",
+        "/accounts/login/?next=%00",
+        "/?q=a%00b",
+    ],
+)
+def test_a_nul_byte_anywhere_in_the_address_is_a_clear_400(world, url):
+    """PostgreSQL refuses NUL bytes: before this, ``/calendar/%00.ics`` was a server error."""
+    for visitor in (ANON, COORDINATOR):
+        response = client_for(world.users[visitor]).get(url)
+        assert response.status_code == 400, (visitor, url)
+        assert "Something in that request was wrong" in response.content.decode()
 
 
 def test_wrong_method_is_refused(world):

@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from accounts.ratelimits import exceeded
 from intercession.access import get_link_target
-from intercession.services import prayer_log_create
+from intercession.services import TOO_MANY_PRAYERS, prayer_log_create
 from notifications.tokens import LinkError, read_action_token
 
 
@@ -34,7 +35,9 @@ def prayed_link(request: HttpRequest, token: str) -> HttpResponse:
         # someone else who is signed in, must not show it.
         "show_text": request.user.is_authenticated and request.user.pk == user.pk,
     }
-    if request.method == "POST":
+    if request.method == "POST" and exceeded(request, "pray", user.pk):
+        context["refused"] = TOO_MANY_PRAYERS
+    elif request.method == "POST":
         try:
             prayer_log_create(
                 user=user,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedRequest
+from accounts.ratelimits import exceeded
 from intercession import selectors, services
 from intercession.access import (
     get_own_prayer,
@@ -83,6 +84,8 @@ def pray(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     back = _safe_next(request, reverse("intercession:today", args=[slug]))
     if not form.is_valid():
         return _refused(request, _errors(form), back, form)
+    if exceeded(request, "pray", request.user.pk):
+        return _refused(request, str(services.TOO_MANY_PRAYERS), back, form)
     data = form.cleaned_data
     prayer_request = None
     if data["request"]:

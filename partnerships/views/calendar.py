@@ -62,5 +62,4 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         checkin_calendar(checkins, for_user=user, name="Epaphras check-ins"),
         content_type="text/calendar; charset=utf-8",
     )
-    response["Cache-Control"] = "private, max-age=900"
     return response

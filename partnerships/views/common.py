@@ -3,6 +3,9 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from accounts.ratelimits import exceeded
 
 
 def query_id(value: str) -> int | None:
@@ -21,6 +24,15 @@ def add_errors(form, error: ValidationError, field_map: dict[str, str] | None = 
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def invitation_allowed(request: HttpRequest) -> None:
+    """Count one invitation sent by this person; refuse it past ``RATE_LIMITS["invite"]`` (60
+    an hour by default), so a stolen coordinator's session cannot mail the world."""
+    if exceeded(request, "invite", request.user.pk):
+        raise ValidationError(
+            _("You have sent many invitations in the last hour. Wait a while, then send more.")
+        )
 
 
 def act_and_tell(

@@ -24,7 +24,7 @@ from partnerships.access import (
 from partnerships.forms import CommunityForm, InvitationForm, MemberRoleForm
 from partnerships.models import Invitation, Membership, Role
 from partnerships.tokens import InvitationLinkError, invitation_from_token
-from partnerships.views.common import act_and_tell, add_errors
+from partnerships.views.common import act_and_tell, add_errors, invitation_allowed
 
 
 @require_safe
@@ -136,6 +136,7 @@ def invitation_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
+            invitation_allowed(request)
             invitation = services.invitation_send(
                 community=community, invited_by=request.user, **form.cleaned_data
             )
@@ -159,9 +160,14 @@ def invitation_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 @require_POST
 def invitation_resend(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     invitation = get_invitation_for(get_coordinator_membership(request, slug), pk)
+
+    def resend() -> None:
+        invitation_allowed(request)
+        services.invitation_resend(invitation=invitation)
+
     act_and_tell(
         request,
-        lambda: services.invitation_resend(invitation=invitation),
+        resend,
         lambda: _("Invitation sent again to %(email)s.") % {"email": invitation.email},
     )
     return redirect("partnerships:members", slug=slug)

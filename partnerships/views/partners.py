@@ -27,7 +27,7 @@ from partnerships.models import (
     Role,
 )
 from partnerships.selectors import partner_health
-from partnerships.views.common import act_and_tell, add_errors
+from partnerships.views.common import act_and_tell, add_errors, invitation_allowed
 
 
 @login_required
@@ -164,7 +164,6 @@ def partner_photo(request: AuthenticatedRequest, slug: str, pk: int) -> FileResp
     except FileNotFoundError as error:  # the file was lost (a restored backup): no photo
         raise Http404 from error
     response = FileResponse(photo, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
@@ -181,9 +180,10 @@ def partner_invite(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
         messages.error(request, " ".join(str(message) for message in form.errors["email"]))
         return redirect("partnerships:partner", slug=slug, pk=pk)
     sent = []
-    act_and_tell(
-        request,
-        lambda: sent.append(
+
+    def invite() -> None:
+        invitation_allowed(request)
+        sent.append(
             services.invitation_send(
                 community=membership.community,
                 email=form.cleaned_data["email"],
@@ -191,7 +191,11 @@ def partner_invite(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
                 invited_by=request.user,
                 partner=partner,
             )
-        ),
+        )
+
+    act_and_tell(
+        request,
+        invite,
         lambda: _("Invitation sent to %(email)s.") % {"email": sent[0].email},
     )
     return redirect("partnerships:partner", slug=slug, pk=pk)

@@ -43,12 +43,46 @@ def test_sign_up_with_email_then_verify_with_the_emailed_code(client):
     assert home.context["user"] == user
 
 
-def test_sign_up_with_an_address_already_used_is_explained(client):
+def answers(client, url_name: str, email: str) -> tuple:
+    """What a visitor sees after submitting ``email``: the status, where it leads, and the
+    text of the page it leads to (without the form's CSRF token)."""
+    response = client.post(reverse(url_name), {"email": email, **SIGNUP_EXTRA.get(url_name, {})})
+    location = response.get("Location", "")
+    page = client.get(location).content.decode() if location else response.content.decode()
+    page = re.sub(r'(csrfmiddlewaretoken" value=|"X-CSRFToken": )"[^"]+"', "", page)
+    return response.status_code, location, page.replace(email, "ADDRESS")
+
+
+SIGNUP_EXTRA = {
+    "account_signup": {"name": "Miriam Hale", "password1": PASSWORD, "password2": PASSWORD},
+}
+
+
+@pytest.mark.parametrize(
+    "url_name", ["account_signup", "account_reset_password", "account_request_login_code"]
+)
+def test_no_page_tells_whether_an_address_has_an_account(url_name):
+    """Sign-up, password reset and the sign-in code answer a known and an unknown address
+    alike (a fresh browser each, as an attacker would); only the email that arrives
+    differs, and it goes to that address's owner."""
+    from django.test import Client
+
+    make_user(email="known@example.org")
+    known = answers(Client(), url_name, "known@example.org")
+    unknown = answers(Client(), url_name, "nobody@example.org")
+    assert known == unknown
+    assert User.objects.count() == 1 + (url_name == "account_signup")
+    assert sorted(m.to[0] for m in mail.outbox) == ["known@example.org", "nobody@example.org"]
+
+
+def test_sign_up_with_an_address_already_used_is_told_by_email(client):
     make_user(email="miriam@example.org")
     response = signup(client, email="Miriam@Example.org")
-    assert response.status_code == 200
-    assert "A user is already registered with this email address." in response.content.decode()
+    assert response.status_code == 302
     assert User.objects.count() == 1
+    [message] = mail.outbox
+    assert message.to == ["Miriam@Example.org"] or message.to == ["miriam@example.org"]
+    assert "already" in message.body.lower()
 
 
 def test_unknown_browser_time_zone_is_ignored_not_fatal(client):
@@ -101,3 +135,20 @@ def test_sign_in_pages_speak_in_sentence_case(client):
     html = client.get(reverse("account_login")).content.decode()
     assert ">Sign in<" in html.replace("\n", "").replace("  ", "") or "Sign in" in html
     assert "Sign In" not in html and "Remember Me" not in html
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "seen"),
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # no proxy trusted: the header is anyone's to write
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # what the client wrote is ignored
+        (2, "203.0.113.9, 10.0.0.7", "203.0.113.9"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded, seen):
+    from accounts.ratelimits import client_ip
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == seen

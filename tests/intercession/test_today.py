@@ -124,6 +124,21 @@ def test_double_tap_records_one_prayer(intercessor_client, community, adopted):
     assert PrayerLog.objects.count() == 2
 
 
+def test_taps_past_the_limit_are_refused_with_a_message(
+    intercessor_client, community, adopted, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "pray": "3/m"}
+    requests = [make_request(adopted, text=f"Request {n}") for n in range(4)]
+    for request in requests[:3]:
+        pray(intercessor_client, community, htmx=True, request=request.pk, key=f"k{request.pk}")
+    refused = pray(intercessor_client, community, htmx=True, request=requests[3].pk, key="k4")
+    assert "Wait a moment, then tap again." in refused.content.decode()
+    assert PrayerLog.objects.count() == 3
+    with time_machine.travel(timezone.now() + timedelta(minutes=1, seconds=5)):
+        pray(intercessor_client, community, htmx=True, request=requests[3].pk, key="k5")
+    assert PrayerLog.objects.count() == 4
+
+
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_double_tap_records_one_prayer(postgresql, community, intercessor, adopted):
     request = make_request(adopted)

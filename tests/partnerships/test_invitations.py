@@ -200,3 +200,31 @@ def test_coordinator_cannot_touch_invitations_of_another_community(
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.revoked_at is None
+
+
+def test_invitations_past_the_hourly_limit_are_refused_and_not_sent(
+    coordinator_client, community, settings, django_capture_on_commit_callbacks
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "invite": "2/h"}
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            assert (
+                invite(coordinator_client, community, email=f"p{n}@example.org").status_code == 302
+            )
+        refused = invite(coordinator_client, community, email="p2@example.org")
+    assert refused.status_code == 200
+    assert "You have sent many invitations in the last hour." in refused.content.decode()
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "p0@example.org",
+        "p1@example.org",
+    ]
+    assert len(mail.outbox) == 2
+    # Sending one again counts too, and says why it did not go.
+    resend = reverse(
+        "partnerships:invitation_resend", args=[community.slug, Invitation.objects.first().pk]
+    )
+    page = coordinator_client.post(resend, follow=True).content.decode()
+    assert "You have sent many invitations in the last hour." in page
+    assert len(mail.outbox) == 2
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        assert invite(coordinator_client, community, email="p2@example.org").status_code == 302
