@@ -1,6 +1,11 @@
+import time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 class UserTimeZoneMiddleware:
@@ -19,3 +24,28 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class IdleTimeoutMiddleware:
+    """Sign out a person who has done nothing for ``SESSION_IDLE_TIMEOUT`` seconds (0: never,
+    the session then lasts ``SESSION_COOKIE_AGE``). The time of the last request is written
+    at most once a minute, so an active person's pages do not each write the session."""
+
+    WRITE_EVERY = 60
+    KEY = "epaphras_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        idle = settings.SESSION_IDLE_TIMEOUT
+        user = getattr(request, "user", None)
+        if idle and user is not None and user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get(self.KEY)
+            if seen is not None and now - seen > idle:
+                logout(request)
+                messages.info(request, _("You were signed out after a while without activity."))
+            elif seen is None or now - seen >= self.WRITE_EVERY:
+                request.session[self.KEY] = now
+        return self.get_response(request)

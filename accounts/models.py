@@ -6,6 +6,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import validate_time_zone
@@ -72,6 +73,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.display_name
+
+    @cached_property
+    def has_two_factor(self) -> bool:
+        """Whether signing in takes a code from an authenticator app as well (allauth's TOTP):
+        one query, once per request."""
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
 
     def get_short_name(self) -> str:
         return self.first_name

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "config.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,6 +215,11 @@ MFA_TOTP_ISSUER = "Epaphras"
 
 # --- Sessions and security ----------------------------------------------------------------
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# Signed out after this many minutes without a request (0: only SESSION_COOKIE_AGE applies).
+SESSION_IDLE_TIMEOUT = int(env("EPAPHRAS_SESSION_IDLE_MINUTES", "0")) * 60
+# Changing email or password asks for the password (or a code) again, as two-factor always
+# does: a session left open on a shared computer cannot take the account over.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

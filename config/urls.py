@@ -17,4 +17,5 @@ urlpatterns = [
 # No route serves MEDIA_ROOT, even in development: a partner's photo is served by its own view,
 # behind the same loader as the partner's page.
 
+handler403 = "config.views.permission_denied"
 handler500 = "config.views.server_error"

@@ -2,12 +2,15 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from config.celery import app as celery_app
 from notifications.sweep import oldest_waiting_seconds, worker_seen_seconds_ago
+from partnerships.access import TwoFactorRequired
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except DatabaseError:  # e.g. before the first migrate: the probe still answers
             logger.warning("healthz: deliveries could not be read", exc_info=True)
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """403: for a sensitive partner kept behind two-factor sign-in, a page that says how to
+    turn it on; otherwise Django's own (templates/403.html)."""
+    if isinstance(exception, TwoFactorRequired):
+        return render(
+            request,
+            "partnerships/two_factor_required.html",
+            {"alias": exception.alias},
+            status=403,
+        )
+    return defaults.permission_denied(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,26 @@ from intercession.models import IntercessorGroup
 from intercession.services import MAX_NOTE_LENGTH
 from partnerships.models import Partner, PartnerStatus, PrayerRequest
 from partnerships.selectors import praying_user_list
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+class PartnersField(forms.ModelMultipleChoiceField):
+    """Only coordinators form groups: they know every partner by name, but a sensitive partner
+    by alias until they sign in with two-factor (``Membership.sees_sensitive``)."""
+
+    real_names = True
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name if self.real_names else obj.public_name
 
 
 class GroupForm(forms.ModelForm):
@@ -31,6 +53,7 @@ class GroupForm(forms.ModelForm):
             "partners",
             "paused",
         ]
+        field_classes = {"members": PeopleField, "leader": PersonField, "partners": PartnersField}
         widgets = {
             "meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "members": forms.CheckboxSelectMultiple,
@@ -42,20 +65,19 @@ class GroupForm(forms.ModelForm):
             "paused": _("A paused group keeps its history but gets no reminders and no list."),
         }
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, sees_sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         people = praying_user_list(community)
         for name in ("members", "leader"):
-            self.fields[name].queryset = people
-            self.fields[name].label_from_instance = lambda user: user.display_name
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = people
         adopted = self.instance.partners.all() if self.instance.pk else Partner.objects.none()
-        self.fields["partners"].queryset = (
+        partners = cast(PartnersField, self.fields["partners"])
+        partners.queryset = (
             Partner.objects.filter(community=community)
             .filter(Q(status=PartnerStatus.ACTIVE) | Q(pk__in=adopted.values("pk")))
             .order_by("name")
         )
-        # Only coordinators form groups: they know every partner by name.
-        self.fields["partners"].label_from_instance = lambda partner: partner.name
+        partners.real_names = sees_sensitive
 
 
 class PrayerForm(forms.Form):

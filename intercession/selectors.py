@@ -162,12 +162,13 @@ def daily_list(membership, since: datetime | None = None) -> DailyList:
     return result
 
 
-def prayer_log_list(user, community) -> QuerySet[PrayerLog]:
-    return (
-        PrayerLog.objects.filter(user=user, partner__community=community)
-        .select_related("partner", "request", "group")
-        .order_by("-prayed_at")
-    )
+def prayer_log_list(membership) -> QuerySet[PrayerLog]:
+    """A person's own prayers in a community, newest first: for a coordinator who may not see
+    sensitive partners yet (``sees_sensitive``), without those partners."""
+    logs = PrayerLog.objects.filter(user=membership.user, partner__community=membership.community)
+    if not membership.sees_sensitive:
+        logs = logs.exclude(partner__sensitive=True)
+    return logs.select_related("partner", "request", "group").order_by("-prayed_at")
 
 
 def group_week(group: IntercessorGroup, membership) -> dict:
@@ -178,11 +179,14 @@ def group_week(group: IntercessorGroup, membership) -> dict:
         if last_meeting
         else timezone.now() - timedelta(days=7)
     )
+    adopted = group.partners.filter(status=PartnerStatus.ACTIVE)
+    if not membership.sees_sensitive:
+        adopted = adopted.exclude(sensitive=True)
     # Typed with week_requests already: set on every partner below.
     partners = cast(
         "list[WithAnnotations[Partner, WeekRequests]]",
         list(
-            group.partners.filter(status=PartnerStatus.ACTIVE).prefetch_related(
+            adopted.prefetch_related(
                 Prefetch("children", queryset=Child.objects.order_by("birth_year"))
             )
         ),

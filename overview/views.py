@@ -44,7 +44,7 @@ def dashboard(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "totals": selectors.dashboard_totals(rows, months),
             "chart": _chart(months, max((n for _m, n in months), default=0)),
-            "testimonies": testimony_recent_list(membership.community),
+            "testimonies": testimony_recent_list(membership),
         },
     )
 

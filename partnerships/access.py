@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from typing import cast
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.http import AuthenticatedRequest
@@ -20,6 +21,32 @@ from partnerships.http import MemberRequest
 from partnerships.models import CheckIn, Invitation, Membership, Partner, PrayerRequest, Role
 
 CURRENT_COMMUNITY_SESSION_KEY = "epaphras_community"
+
+
+class TwoFactorRequired(PermissionDenied):
+    """What was asked for is a security-sensitive partner's (or theirs: a request, a check-in,
+    a testimony), and this coordinator must turn on two-factor sign-in before seeing it. The
+    403 page says so, naming the partner by alias only."""
+
+    def __init__(self, alias: str):
+        super().__init__(alias)
+        self.alias = alias
+
+
+def refuse_if_behind_two_factor(membership: Membership, partners: QuerySet[Partner]) -> None:
+    """Raise TwoFactorRequired if ``partners`` (the partner of what was not found) holds a
+    sensitive partner of this community that the member is kept from only for want of
+    two-factor sign-in (``Membership.sees_sensitive``). Else return, and the caller's 404
+    stands."""
+    if not membership.is_coordinator or membership.sees_sensitive:
+        return
+    alias = (
+        partners.filter(community_id=membership.community_id, sensitive=True)
+        .values_list("alias", flat=True)
+        .first()
+    )
+    if alias is not None:
+        raise TwoFactorRequired(alias)
 
 
 def get_membership(
@@ -33,6 +60,8 @@ def get_membership(
     if request.session.get(CURRENT_COMMUNITY_SESSION_KEY) != membership.community_id:
         # Written only when it changes: a session write is a database write on every page.
         request.session[CURRENT_COMMUNITY_SESSION_KEY] = membership.community_id
+    # The signed-in user, not a second copy: what is cached on it (has_two_factor) is shared.
+    membership.user = request.user
     # The request now carries its membership (a MemberRequest), for current_membership.
     cast(MemberRequest, request).membership = membership
     return membership
@@ -72,7 +101,11 @@ def get_member_for(membership: Membership, pk: int) -> Membership:
 
 def get_partner_for(membership: Membership, pk: int) -> Partner:
     """A partner this member may see (coordinators: their community's; a partner: their own)."""
-    return get_object_or_404(Partner.objects.visible_to(membership), pk=pk)
+    partner = Partner.objects.visible_to(membership).filter(pk=pk).first()
+    if partner is None:
+        refuse_if_behind_two_factor(membership, Partner.objects.filter(pk=pk))
+        raise Http404
+    return partner
 
 
 def get_partner_for_edit(membership: Membership, pk: int) -> Partner:
@@ -90,9 +123,12 @@ def can_write_for(membership: Membership, partner: Partner) -> bool:
 
 
 def get_request_for(membership: Membership, pk: int) -> PrayerRequest:
-    return get_object_or_404(
-        PrayerRequest.objects.visible_to(membership).select_related("partner"), pk=pk
-    )
+    found = PrayerRequest.objects.visible_to(membership).select_related("partner")
+    prayer_request = found.filter(pk=pk).first()
+    if prayer_request is None:
+        refuse_if_behind_two_factor(membership, Partner.objects.filter(requests__pk=pk))
+        raise Http404
+    return prayer_request
 
 
 def get_request_for_edit(membership: Membership, pk: int) -> PrayerRequest:
@@ -104,9 +140,11 @@ def get_request_for_edit(membership: Membership, pk: int) -> PrayerRequest:
 
 
 def get_checkin_for(membership: Membership, pk: int) -> CheckIn:
-    return get_object_or_404(
-        CheckIn.objects.visible_to(membership).select_related("partner"), pk=pk
-    )
+    checkin = CheckIn.objects.visible_to(membership).select_related("partner").filter(pk=pk).first()
+    if checkin is None:
+        refuse_if_behind_two_factor(membership, Partner.objects.filter(checkins__pk=pk))
+        raise Http404
+    return checkin
 
 
 def get_checkin_for_coordinator(membership: Membership, pk: int) -> CheckIn:

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from partnerships.access import current_membership
-from partnerships.models import Membership
+from partnerships.models import Membership, Partner
 
 PARTNER_PAGES = {
     "partner_list",
@@ -21,17 +21,35 @@ TESTIMONY_PAGES = {"testimony_list", "testimony", "testimony_create", "testimony
 CHECKIN_PAGES = {"checkin_list", "checkin", "checkin_create", "checkin_edit", "checkin_notes"}
 
 
-def _needs_two_factor_nudge(request: HttpRequest, membership: Membership | None) -> bool:
-    if membership is None or not membership.is_coordinator:
-        return False
+def _on_two_factor_pages(request: HttpRequest) -> bool:
     match = getattr(request, "resolver_match", None)
-    if match is not None and (match.url_name or "").startswith("mfa_"):
-        return False  # already on the two-factor pages
-    from allauth.mfa.models import Authenticator
+    name = (match.url_name or "") if match is not None else ""
+    return name.startswith("mfa_") or name == "account_reauthenticate"
 
-    return not Authenticator.objects.filter(
-        user=request.user, type=Authenticator.Type.TOTP
-    ).exists()
+
+def _needs_two_factor_nudge(request: HttpRequest, membership: Membership | None) -> bool:
+    if membership is None or not membership.is_coordinator or _on_two_factor_pages(request):
+        return False
+    return not membership.user.has_two_factor
+
+
+def _hidden_sensitive(request: HttpRequest, membership: Membership | None) -> list[str]:
+    """The aliases of the sensitive partners this coordinator is kept from until they turn on
+    two-factor sign-in; none for everyone else (and none on the two-factor pages)."""
+    if membership is None or membership.sees_sensitive or _on_two_factor_pages(request):
+        return []
+    return list(
+        Partner.objects.filter(community_id=membership.community_id, sensitive=True)
+        .order_by("alias")
+        .values_list("alias", flat=True)
+    )
+
+
+def _memberships(user) -> list[Membership]:
+    memberships = list(Membership.objects.for_user(user))
+    for membership in memberships:
+        membership.user = user  # the signed-in user: what is cached on it is shared
+    return memberships
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -39,7 +57,7 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = SimpleLazyObject(lambda: list(Membership.objects.for_user(user)))
+    memberships = SimpleLazyObject(lambda: _memberships(user))
 
     def current():
         return current_membership(request, memberships)
@@ -56,6 +74,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav_two_factor_nudge": SimpleLazyObject(
             lambda: _needs_two_factor_nudge(request, current())
         ),
+        "nav_hidden_sensitive": SimpleLazyObject(lambda: _hidden_sensitive(request, current())),
     }
 
 

@@ -62,6 +62,13 @@ class CommunityForm(forms.ModelForm):
         return name
 
 
+class CommunitySettingsForm(CommunityForm):
+    """The community's settings page: what a new community is asked, and its safeguards."""
+
+    class Meta(CommunityForm.Meta):
+        fields = [*CommunityForm.Meta.fields, "two_factor_for_sensitive"]
+
+
 class PartnerInviteForm(forms.Form):
     email = forms.EmailField(label=_("Their email"), max_length=254)
 

@@ -4,17 +4,20 @@ read is not found (404); changing one is for its author and the coordinators (40
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
-from partnerships.models import Membership
+from partnerships.access import refuse_if_behind_two_factor
+from partnerships.models import Membership, Partner
 from testimonies.models import Testimony
 
 
 def get_testimony_for(membership: Membership, pk: int) -> Testimony:
-    return get_object_or_404(
-        Testimony.objects.visible_to(membership).select_related("partner__community", "author"),
-        pk=pk,
-    )
+    found = Testimony.objects.visible_to(membership).select_related("partner__community", "author")
+    testimony = found.filter(pk=pk).first()
+    if testimony is None:
+        refuse_if_behind_two_factor(membership, Partner.objects.filter(testimonies__pk=pk))
+        raise Http404
+    return testimony
 
 
 def can_change(membership: Membership, testimony: Testimony) -> bool:

@@ -33,6 +33,8 @@ class TestimonyQuerySet(models.QuerySet["Testimony"]):
         """
         testimonies = self.filter(partner__community_id=membership.community_id)
         if membership.is_coordinator:
+            if not membership.sees_sensitive:
+                return testimonies.exclude(partner__sensitive=True)
             return testimonies
         if membership.is_partner:
             mine = Q(partner__user_id=membership.user_id)

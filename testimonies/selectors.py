@@ -14,7 +14,6 @@ from intercession.models import IntercessorGroup, PrayerLog
 from intercession.selectors import encouragement_list
 from partnerships.models import (
     CheckIn,
-    Community,
     Membership,
     Partner,
     PrayerRequest,
@@ -166,10 +165,10 @@ def corner_get(membership: Membership, partner: Partner) -> Corner:
     )
 
 
-def testimony_recent_list(community: Community, limit: int = 3) -> list[Testimony]:
-    """The latest testimonies of a community, drafts waiting first, for the coordinators."""
+def testimony_recent_list(membership: Membership, limit: int = 3) -> list[Testimony]:
+    """The latest testimonies this coordinator may read, drafts waiting first."""
     return list(
-        Testimony.objects.filter(partner__community=community)
+        Testimony.objects.visible_to(membership)
         .select_related("partner", "author")
         .order_by("status", "-published_at", "-updated_at")[:limit]
     )

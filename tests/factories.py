@@ -128,3 +128,12 @@ def make_testimony(*requests, author=None, published: bool = False, **fields):
     )
     testimony.requests.set(requests)
     return testimony
+
+
+def give_two_factor(user: User) -> None:
+    """Two-factor sign-in (TOTP) on for ``user``, as after the setup page: a coordinator then
+    sees security-sensitive partners' real data (Membership.sees_sensitive)."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    user.__dict__.pop("has_two_factor", None)

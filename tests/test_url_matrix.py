@@ -345,6 +345,10 @@ def test_matrix_covers_every_visitor():
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     community = make_community()
     other = make_community()
     coordinator = make_member(community, Role.COORDINATOR)

@@ -59,6 +59,7 @@ def group_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     form = GroupForm(
         request.POST or None,
         community=community,
+        sees_sensitive=membership.sees_sensitive,
         initial={"time_zone": community.time_zone, "weekday": 2, "meeting_time": "19:30"},
     )
     if request.method == "POST" and form.is_valid():
@@ -78,7 +79,12 @@ def group_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def group_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     group = get_group_for(membership, pk)
-    form = GroupForm(request.POST or None, instance=group, community=membership.community)
+    form = GroupForm(
+        request.POST or None,
+        instance=group,
+        community=membership.community,
+        sees_sensitive=membership.sees_sensitive,
+    )
     if request.method == "POST" and form.is_valid():
         fresh = IntercessorGroup.objects.get(pk=group.pk)
         if _save(request, form, membership.community, fresh) is not None:

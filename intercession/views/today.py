@@ -218,9 +218,7 @@ def pray_through(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         )
         return render(request, "intercession/pray_through.html", context)
     since = _started_at(started, request.user)
-    prayed = list(
-        selectors.prayer_log_list(request.user, membership.community).filter(prayed_at__gte=since)
-    )
+    prayed = list(selectors.prayer_log_list(membership).filter(prayed_at__gte=since))
     context.update(prayed=prayed, partners_prayed=len({log.partner_id for log in prayed}))
     return render(request, "intercession/pray_through_done.html", context)
 
@@ -242,9 +240,7 @@ def _started_at(value: str, user) -> datetime:
 @require_safe
 def record(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_praying_membership(request, slug)
-    page = Paginator(selectors.prayer_log_list(request.user, membership.community), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.prayer_log_list(membership), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "intercession/record.html",

@@ -22,7 +22,9 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
     def visible_to(self, membership) -> CheckInQuerySet:
         checkins = self.filter(partner__community_id=membership.community_id)
         if membership.is_coordinator:
-            return checkins
+            return (
+                checkins if membership.sees_sensitive else checkins.exclude(partner__sensitive=True)
+            )
         if membership.is_partner:
             return checkins.filter(partner__user_id=membership.user_id)
         return checkins.filter(attendees=membership.user_id)

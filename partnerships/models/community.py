@@ -54,6 +54,14 @@ class Community(models.Model):
             "Group meetings and reminders follow this time zone unless a person sets their own."
         ),
     )
+    two_factor_for_sensitive = models.BooleanField(
+        _("two-factor sign-in before sensitive partners"),
+        default=True,
+        help_text=_(
+            "Coordinators see a security-sensitive partner's name, family, place and requests "
+            "only once they sign in with two-factor. Until then they see the alias."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = CommunityQuerySet.as_manager()
@@ -118,6 +126,15 @@ class Membership(models.Model):
     @property
     def prays(self) -> bool:
         return self.role in PRAYING_ROLES
+
+    @property
+    def sees_sensitive(self) -> bool:
+        """Whether this member may see security-sensitive partners' real data. A coordinator of
+        a community that asks for it must have two-factor sign-in on first; until then every
+        sensitive partner is left out of what they are shown, and appears by alias only."""
+        if not (self.is_coordinator and self.community.two_factor_for_sensitive):
+            return True
+        return self.user.has_two_factor
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

@@ -62,7 +62,7 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
         their own profile, intercessors those adopted by their groups."""
         partners = self.filter(community_id=membership.community_id)
         if membership.is_coordinator:
-            return partners
+            return partners if membership.sees_sensitive else partners.filter(sensitive=False)
         if membership.is_partner:
             return partners.filter(user_id=membership.user_id)
         # Intercessors see the active partners adopted by their weekly groups that meet.

@@ -41,7 +41,9 @@ class PrayerRequestQuerySet(models.QuerySet["PrayerRequest"]):
     def visible_to(self, membership) -> PrayerRequestQuerySet:
         requests = self.filter(partner__community_id=membership.community_id)
         if membership.is_coordinator:
-            return requests
+            return (
+                requests if membership.sees_sensitive else requests.exclude(partner__sensitive=True)
+            )
         if membership.is_partner:
             return requests.filter(partner__user_id=membership.user_id)
         # Intercessors: never coordinators-only; community-wide requests of active partners,

@@ -33,12 +33,20 @@ def community_create(*, creator: User, name: str, kind: str, time_zone: str) -> 
     return community
 
 
-def community_update(*, community: Community, name: str, kind: str, time_zone: str) -> Community:
+def community_update(
+    *,
+    community: Community,
+    name: str,
+    kind: str,
+    time_zone: str,
+    two_factor_for_sensitive: bool = True,
+) -> Community:
     community.name = name.strip()
     community.kind = kind
     community.time_zone = time_zone
+    community.two_factor_for_sensitive = two_factor_for_sensitive
     community.full_clean()
-    community.save(update_fields=["name", "kind", "time_zone"])
+    community.save(update_fields=["name", "kind", "time_zone", "two_factor_for_sensitive"])
     return community
 
 

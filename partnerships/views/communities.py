@@ -21,7 +21,7 @@ from partnerships.access import (
     get_member_for,
     get_membership,
 )
-from partnerships.forms import CommunityForm, InvitationForm, MemberRoleForm
+from partnerships.forms import CommunityForm, CommunitySettingsForm, InvitationForm, MemberRoleForm
 from partnerships.models import Invitation, Membership, Role
 from partnerships.tokens import InvitationLinkError, invitation_from_token
 from partnerships.views.common import act_and_tell, add_errors, invitation_allowed
@@ -94,7 +94,7 @@ def community_home(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def community_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
-    form = CommunityForm(request.POST or None, instance=community)
+    form = CommunitySettingsForm(request.POST or None, instance=community)
     if request.method == "POST" and form.is_valid():
         try:
             services.community_update(community=community, **form.cleaned_data)

@@ -152,3 +152,53 @@ def test_the_client_address_behind_trusted_proxies(rf, settings, proxies, forwar
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == seen
+
+
+def test_signed_out_after_the_idle_timeout_not_before(client, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.SESSION_IDLE_TIMEOUT = 30 * 60
+    user = make_user()
+    client.force_login(user)
+    profile = reverse("accounts:profile")
+    start = timezone.now()
+    assert client.get(profile).status_code == 200
+    for minutes in (20, 40, 60):  # each request within 30 minutes of the one before
+        with time_machine.travel(start + timezone.timedelta(minutes=minutes)):
+            assert client.get(profile).status_code == 200, minutes
+    with time_machine.travel(start + timezone.timedelta(minutes=95)):
+        response = client.get(profile)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    with time_machine.travel(start + timezone.timedelta(minutes=96)):
+        page = client.get(response["Location"]).content.decode()
+    assert "You were signed out after a while without activity." in page
+
+
+def test_changing_email_password_or_two_factor_asks_for_the_password_again(client):
+    """Ten minutes after signing in (a session left open on a shared computer), none of the
+    three can be changed without the password: the password form asks for the current one,
+    and adding an email or turning on two-factor sends to "confirm access" first."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    user = make_user()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    with time_machine.travel(timezone.now() + timedelta(minutes=10)):
+        change = client.post(
+            reverse("account_change_password"),
+            {"password1": "a new long passphrase 42", "password2": "a new long passphrase 42"},
+        )
+        assert change.status_code == 200 and "oldpassword" in change.content.decode()
+        added = client.post(
+            reverse("account_email"), {"action_add": "", "email": "taken.over@example.org"}
+        )
+        activate = client.get(reverse("mfa_activate_totp"))
+    for response in (added, activate):
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="taken.over@example.org").exists()
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

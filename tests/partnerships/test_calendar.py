@@ -6,7 +6,7 @@ from icalendar import Calendar
 
 from partnerships.models import CalendarFeed, Role
 from tests.conftest import client_for
-from tests.factories import make_checkin, make_member, make_partner, make_request
+from tests.factories import give_two_factor, make_checkin, make_member, make_partner, make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,7 @@ def test_feed_stops_when_the_member_leaves_the_community(coordinator, community,
 def test_sensitive_partner_canaries_never_reach_calendar_data(
     coordinator, coordinator_client, community, sensitive
 ):
+    give_two_factor(coordinator)
     checkin = make_checkin(
         sensitive,
         place="CANARY-PLACE-teahouse",

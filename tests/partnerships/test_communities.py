@@ -56,6 +56,9 @@ def test_bad_community_input_is_explained_and_nothing_is_created(data, message):
 
 def test_coordinator_edits_settings(coordinator_client, community):
     url = reverse("partnerships:community_settings", args=[community.slug])
+    assert "two-factor sign-in before sensitive partners" in (
+        coordinator_client.get(url).content.decode().lower()
+    )
     response = coordinator_client.post(
         url, {"name": "Riverside HOP", "kind": "prayer_room", "time_zone": "Asia/Kolkata"}
     )
@@ -66,6 +69,19 @@ def test_coordinator_edits_settings(coordinator_client, community):
         "prayer_room",
         "Asia/Kolkata",
     )
+    # The safeguard is a checkbox, on for a new community: left unticked, it is off.
+    assert not community.two_factor_for_sensitive
+    coordinator_client.post(
+        url,
+        {
+            "name": "Riverside HOP",
+            "kind": "prayer_room",
+            "time_zone": "Asia/Kolkata",
+            "two_factor_for_sensitive": "on",
+        },
+    )
+    community.refresh_from_db()
+    assert community.two_factor_for_sensitive
 
 
 def test_invalid_settings_change_nothing(coordinator_client, community):

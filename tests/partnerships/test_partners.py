@@ -9,7 +9,7 @@ from PIL import Image
 from partnerships.models import Partner, Role
 from partnerships.tokens import invitation_token
 from tests.conftest import client_for
-from tests.factories import make_member, make_partner, png_bytes
+from tests.factories import give_two_factor, make_member, make_partner, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,8 @@ def test_intercessor_cannot_edit_partners(intercessor_client, community):
     assert partner.name != "Hacked"
 
 
-def test_sensitive_partner_page_title_uses_the_alias(coordinator_client, community):
+def test_sensitive_partner_page_title_uses_the_alias(coordinator, coordinator_client, community):
+    give_two_factor(coordinator)
     partner = make_partner(
         community, name="Canary Realname", sensitive=True, alias="L. in Central Asia"
     )

@@ -1,0 +1,118 @@
+"""A coordinator without two-factor sign-in sees no sensitive partner's real data: every page
+of the access matrix is fetched as that coordinator, with the matrix's partners made
+sensitive and their names, families, places, requests and notes carrying canaries."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from partnerships.models import Child, Partner
+from tests.conftest import client_for
+from tests.test_url_matrix import COORDINATOR, MATRIX, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+CANARY = "Qzcanary"
+
+
+def make_sensitive(world: World) -> None:
+    for n, partner in enumerate((world.partner, world.other_partner)):
+        Partner.objects.filter(pk=partner.pk).update(
+            sensitive=True,
+            alias=f"A. in Central Asia {n}",
+            name=f"Yusuf {CANARY}name{n}",
+            spouse_name=f"{CANARY}spouse",
+            location=f"{CANARY}place",
+            life_notes=f"{CANARY}life",
+            organisation=f"{CANARY}org",
+        )
+        Child.objects.create(partner=partner, name=f"{CANARY}child", birth_year=2016)
+        partner.requests.update(text=f"Favour at the {CANARY}request office")
+    world.testimony.__class__.objects.filter(
+        partner__in=[world.partner, world.other_partner]
+    ).update(title=f"{CANARY}title", story=f"{CANARY}story")
+
+
+def pages_showing_the_canary(world: World) -> list[str]:
+    client = client_for(world.users[COORDINATOR])
+    shown = []
+    for name, case in sorted(MATRIX.items()):
+        if case.method != "GET":
+            continue
+        url = reverse(name, kwargs=case.kwargs(world))
+        response = client.get(url, case.data(world))
+        assert response.status_code < 500, f"{url}: {response.status_code}"
+        body = b"".join(response) if response.streaming else response.content
+        if CANARY.encode() in body:
+            shown.append(url)
+    return shown
+
+
+def test_without_two_factor_a_coordinator_sees_no_sensitive_partners_real_data(world):
+    make_sensitive(world)
+    shown = pages_showing_the_canary(world)
+    assert not shown, "\n".join(shown)
+
+
+def test_with_two_factor_on_the_coordinator_sees_them(world):
+    make_sensitive(world)
+    Authenticator.objects.create(
+        user=world.coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    shown = pages_showing_the_canary(world)
+    partner_page = reverse(
+        "partnerships:partner", kwargs={"slug": world.slug, "pk": world.partner.pk}
+    )
+    assert partner_page in shown and len(shown) >= 5
+
+
+def test_a_community_may_leave_it_to_its_coordinators(world):
+    make_sensitive(world)
+    world.community.two_factor_for_sensitive = False
+    world.community.save()
+    assert len(pages_showing_the_canary(world)) >= 5
+
+
+def test_the_coordinator_is_told_how_to_see_them(world):
+    make_sensitive(world)
+    client = client_for(world.users[COORDINATOR])
+    for name, kwargs in [
+        ("partnerships:partner", {"slug": world.slug, "pk": world.partner.pk}),
+        ("overview:request", {"slug": world.slug, "pk": world.request.pk}),
+        ("partnerships:checkin", {"slug": world.slug, "pk": world.checkin.pk}),
+        ("testimonies:testimony", {"slug": world.slug, "pk": world.testimony.pk}),
+    ]:
+        response = client.get(reverse(name, kwargs=kwargs))
+        page = response.content.decode()
+        assert response.status_code == 403, name
+        assert "Turn on two-factor sign-in to see A. in Central Asia 0" in page, name
+        assert reverse("mfa_activate_totp") in page
+    listing = client.get(reverse("partnerships:partner_list", kwargs={"slug": world.slug}))
+    page = listing.content.decode()
+    assert "2 security-sensitive partners (A. in Central Asia 0, A. in Central Asia 1)" in page
+    assert page.count("Turn on two-factor sign-in to see this partner.") == 2
+    # A partner of another community is still simply not found.
+    other = Partner.objects.create(
+        community=world.other_member.community.__class__.objects.exclude(
+            pk=world.community.pk
+        ).first(),
+        name=f"{CANARY}elsewhere",
+        kind="missionary",
+        time_zone="UTC",
+        sensitive=True,
+        alias="B. elsewhere",
+    )
+    assert (
+        client.get(
+            reverse("partnerships:partner", kwargs={"slug": world.slug, "pk": other.pk})
+        ).status_code
+        == 404
+    )
