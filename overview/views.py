@@ -18,7 +18,9 @@ from partnerships.access import (
     get_membership,
     get_request_for,
 )
+from partnerships.audit import audit_record
 from partnerships.forms import DashboardFilterForm, RequestAnswerForm, RequestUpdateForm
+from partnerships.models import AuditAction
 from partnerships.selectors import answered_by_month
 from testimonies.selectors import testimony_recent_list
 
@@ -78,6 +80,7 @@ def _chart(months, peak: int) -> dict:
 def request_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_membership(request, slug)
     prayer_request = get_request_for(membership, pk)
+    audit_record(membership, prayer_request.partner, AuditAction.OPENED, f"request #{pk}")
     return render(
         request,
         "overview/request_detail.html",

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from partnerships.views import (
+    audit,
     calendar,
     checkins,
     communities,
@@ -21,6 +22,7 @@ community_urls = [
     path("invitations/<int:pk>/resend/", communities.invitation_resend, name="invitation_resend"),
     path("invitations/<int:pk>/revoke/", communities.invitation_revoke, name="invitation_revoke"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
+    path("audit/", audit.audit, name="audit"),
     path("partners/", partners.partner_list, name="partner_list"),
     path("partners/new/", partners.partner_create, name="partner_create"),
     path("partners/<int:pk>/", partners.partner_detail, name="partner"),

@@ -258,6 +258,7 @@ MATRIX: dict[str, Case] = {
     # which work without signing in (the signature is the key; acting needs a POST).
     "notifications:reminder_settings": Case(signed_in()),
     "partnerships:deliveries": Case(coordinators_only(), kwargs=slug),
+    "partnerships:audit": Case(coordinators_only(), kwargs=slug),
     "intercession:prayed_link": Case(
         dict.fromkeys(VISITORS, 200),
         kwargs=lambda w: {

@@ -1,3 +1,4 @@
+from partnerships.models.audit import AuditAction, AuditEvent
 from partnerships.models.calendar import CalendarFeed
 from partnerships.models.checkins import CheckIn, CheckInStatus
 from partnerships.models.community import (
@@ -19,6 +20,8 @@ from partnerships.models.requests import (
 )
 
 __all__ = [
+    "AuditAction",
+    "AuditEvent",
     "INVITATION_LIFETIME",
     "PRAYING_ROLES",
     "Cadence",

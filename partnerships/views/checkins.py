@@ -19,9 +19,10 @@ from partnerships.access import (
     get_membership,
     get_partner_for,
 )
+from partnerships.audit import audit_record
 from partnerships.calendar import checkin_calendar
 from partnerships.forms import CheckInForm, CheckInNotesForm
-from partnerships.models import CheckIn, CheckInStatus
+from partnerships.models import AuditAction, CheckIn, CheckInStatus
 from partnerships.views.common import add_errors
 
 TIME_FIELDS = {"starts_at": "start", "ends_at": "end"}
@@ -66,6 +67,7 @@ def checkin_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
         except ValidationError as error:
             add_errors(form, error, TIME_FIELDS)
         else:
+            audit_record(membership, partner, AuditAction.CHANGED, f"check-in #{checkin.pk} (new)")
             messages.success(request, _("Check-in scheduled."))
             return redirect("partnerships:checkin", slug=slug, pk=checkin.pk)
     return render(
@@ -104,6 +106,8 @@ def checkin_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         except ValidationError as error:
             add_errors(form, error, TIME_FIELDS)
         else:
+            what = f"check-in #{checkin.pk}"
+            audit_record(membership, checkin.partner, AuditAction.CHANGED, what)
             messages.success(request, _("Check-in moved."))
             return redirect("partnerships:checkin", slug=slug, pk=checkin.pk)
     return render(
@@ -123,6 +127,7 @@ def checkin_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
     membership = get_membership(request, slug)
     checkin = get_checkin_for(membership, pk)
     partner = checkin.partner
+    audit_record(membership, partner, AuditAction.OPENED, f"check-in #{checkin.pk}")
     viewer_zone = ZoneInfo(request.user.time_zone)
     context = {
         "checkin": checkin,
@@ -156,6 +161,7 @@ def checkin_status(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        audit_record(membership, checkin.partner, AuditAction.CHANGED, f"check-in #{checkin.pk}")
         messages.success(
             request,
             _("Check-in marked %(status)s.") % {"status": checkin.get_status_display().lower()},
@@ -194,6 +200,8 @@ def checkin_notes(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResp
         except ValidationError as error:
             add_errors(form, error)
         else:
+            what = f"notes of check-in #{checkin.pk}"
+            audit_record(membership, checkin.partner, AuditAction.CHANGED, what)
             messages.success(
                 request,
                 ngettext(
@@ -204,6 +212,9 @@ def checkin_notes(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResp
                 % {"count": len(created)},
             )
             return redirect("partnerships:checkin", slug=slug, pk=pk)
+    if request.method == "GET":
+        what = f"notes of check-in #{checkin.pk}"
+        audit_record(membership, checkin.partner, AuditAction.OPENED, what)
     return render(
         request,
         "partnerships/checkin_notes.html",
@@ -228,6 +239,8 @@ def checkin_next(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("partnerships:checkin", slug=slug, pk=pk)
+    what = f"check-in #{following.pk} (new)"
+    audit_record(membership, checkin.partner, AuditAction.CHANGED, what)
     messages.success(request, _("The next check-in is scheduled."))
     return redirect("partnerships:checkin", slug=slug, pk=following.pk)
 
@@ -242,4 +255,6 @@ def checkin_ics(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespon
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="check-in-{checkin.pk}.ics"'
+    what = f"calendar file of check-in #{checkin.pk}"
+    audit_record(membership, checkin.partner, AuditAction.DOWNLOADED, what)
     return response

@@ -16,8 +16,10 @@ from partnerships.access import (
     get_partner_for,
     get_partner_for_edit,
 )
+from partnerships.audit import audit_record
 from partnerships.forms import PartnerForm, PartnerInviteForm
 from partnerships.models import (
+    AuditAction,
     CheckIn,
     Child,
     Partner,
@@ -107,6 +109,7 @@ def partner_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
     )
     fresh = Partner.objects.get(pk=partner.pk)  # the form changes its instance while validating
     if request.method == "POST" and form.is_valid() and _save(form, membership.community, fresh):
+        audit_record(membership, fresh, AuditAction.CHANGED, "the partner's profile")
         messages.success(request, _("Profile saved."))
         return redirect("partnerships:partner", slug=slug, pk=partner.pk)
     partner.refresh_from_db()
@@ -135,6 +138,7 @@ def partner_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
         CheckIn.objects.visible_to(membership).filter(partner=partner).order_by("-starts_at")[:24]
     )
     (health,) = partner_health(Partner.objects.filter(pk=partner.pk), membership)
+    audit_record(membership, partner, AuditAction.OPENED, "the partner's page")
     context = {
         "partner": partner,
         "children": list(partner.children.all()),

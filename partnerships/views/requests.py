@@ -14,8 +14,9 @@ from partnerships.access import (
     get_partner_for_edit,
     get_request_for_edit,
 )
+from partnerships.audit import audit_record
 from partnerships.forms import PrayerRequestForm, RequestAnswerForm, RequestUpdateForm
-from partnerships.models import PrayerRequest
+from partnerships.models import AuditAction, PrayerRequest
 from partnerships.views.common import act_and_tell, add_errors
 
 
@@ -27,12 +28,13 @@ def request_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
     form = PrayerRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.prayer_request_create(
+            created = services.prayer_request_create(
                 partner=partner, created_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             add_errors(form, error)
         else:
+            audit_record(membership, partner, AuditAction.CHANGED, f"request #{created.pk} (new)")
             messages.success(request, _("Request added."))
             if membership.is_partner:
                 return redirect("partnerships:community", slug=slug)  # their corner
@@ -59,6 +61,8 @@ def request_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         except ValidationError as error:
             add_errors(form, error)
         else:
+            what = f"request #{prayer_request.pk}"
+            audit_record(membership, prayer_request.partner, AuditAction.CHANGED, what)
             messages.success(request, _("Request saved."))
             return redirect("overview:request", slug=slug, pk=pk)
     return render(
@@ -81,7 +85,9 @@ def _action(request, slug, pk, form_class, act, success):
             messages.error(request, " ".join(errors))
         return redirect("overview:request", slug=slug, pk=pk)
     data = form.cleaned_data if form else {}
-    act_and_tell(request, lambda: act(prayer_request, data), lambda: success)
+    if act_and_tell(request, lambda: act(prayer_request, data), lambda: success):
+        what = f"request #{prayer_request.pk}"
+        audit_record(membership, prayer_request.partner, AuditAction.CHANGED, what)
     return redirect("overview:request", slug=slug, pk=pk)
 
 

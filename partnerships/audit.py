@@ -1,0 +1,42 @@
+"""The audit trail of security-sensitive partners: who opened, changed, downloaded or
+exported what, and when. Views call ``audit_record`` once what they did has succeeded."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from partnerships.models import AuditAction, AuditEvent, Membership, Partner
+
+# Opening the same page again within this long is not written again: a trail of who looked,
+# not of every reload.
+OPENED_AGAIN_AFTER = timedelta(minutes=10)
+
+
+def audit_record(membership: Membership, partner: Partner, action: str, what: str) -> None:
+    """Record ``action`` on ``what`` ("the partner's page", "request #12") by the member, if
+    the partner is sensitive; nothing for anyone else's."""
+    if not partner.sensitive:
+        return
+    now = timezone.now()
+    if (
+        action == AuditAction.OPENED
+        and AuditEvent.objects.filter(
+            user_id=membership.user_id,
+            partner=partner,
+            action=action,
+            what=what,
+            at__gt=now - OPENED_AGAIN_AFTER,
+        ).exists()
+    ):
+        return
+    AuditEvent.objects.create(
+        community_id=membership.community_id,
+        partner=partner,
+        alias=partner.alias,
+        user_id=membership.user_id,
+        action=action,
+        what=what,
+        at=now,
+    )
