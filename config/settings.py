@@ -340,13 +340,41 @@ REMINDER_SERVER_RETRY_SECONDS = int(env("EPAPHRAS_REMINDER_SERVER_RETRY_SECONDS"
 REMINDER_BATCH_SIZE = int(env("EPAPHRAS_REMINDER_BATCH_SIZE", "50"))
 
 # --- Logging ------------------------------------------------------------------------------
+# No log line and no error email holds what people wrote (config/logging.py): routes instead
+# of paths, tracebacks without exception messages or variables, no request reports.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "routes": {"()": "config.logging.RoutesNotPaths"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {
+            "()": "config.logging.PrivateFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["routes"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "config.logging.PrivateAdminEmailHandler",
+            "filters": ["require_debug_false", "routes"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own configuration sends these to its console and mail handlers, which
+        # would print paths and mail request reports: ours instead, and only ours.
+        "django": {"handlers": ["console", "mail_admins"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 ADMINS = [("Epaphras admins", email) for email in env_list("DJANGO_ADMINS")]
