@@ -68,8 +68,14 @@ def _with_prayed(url: str, log: PrayerLog) -> str:
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """Where to go back to: a path of this site ("/c/…"), else ``fallback``. Never a bare word,
+    which ``redirect`` would take for a view's name."""
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return fallback
 
