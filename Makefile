@@ -11,7 +11,7 @@ unexport PYTHONDONTWRITEBYTECODE
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: run test check lint format install browser check-deploy clean
+.PHONY: run test check lint format install browser check-deploy audit clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -51,6 +51,12 @@ format: install
 check-deploy: install
 	EPAPHRAS_ENV=production DJANGO_SECRET_KEY=$$(openssl rand -hex 40) DJANGO_ALLOWED_HOSTS=example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+## audit: known vulnerabilities in the locked dependencies (pip-audit; needs api.osv.dev).
+audit: install
+	mkdir -p var && $(UV) export --frozen --no-hashes --no-emit-project -q > var/requirements-audit.txt
+	$(UV) tool run pip-audit --no-deps --disable-pip --vulnerability-service osv \
+		-r var/requirements-audit.txt
 
 clean:
 	rm -rf var staticfiles test-artifacts .pytest_cache .ruff_cache .mypy_cache
