@@ -22,11 +22,19 @@ def route_of(request) -> str:
 
 class RoutesNotPaths(logging.Filter):
     """Django's request loggers name the path ("Internal Server Error: /c/x/partners/5/"):
-    the route is named instead ("/c/<slug:slug>/partners/<int:pk>/")."""
+    the route is named instead ("/c/<slug:slug>/partners/<int:pk>/"). Its security loggers
+    log the refused input itself as the message (a Host header, a file name): only the kind
+    of refusal is kept. Celery's task failures quote the exception: only its type is kept."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
-        if isinstance(request, HttpRequest) and isinstance(record.args, tuple):
+        if record.name.startswith("django.security"):
+            record.msg = "Refused as suspicious (%s) at %s"
+            record.args = (record.name.rsplit(".", 1)[-1], route_of(request))
+        elif record.name.startswith("celery") and isinstance(record.args, dict):
+            if "exc" in record.args:
+                record.args = {**record.args, "exc": str(record.args["exc"]).split("(", 1)[0]}
+        elif isinstance(request, HttpRequest) and isinstance(record.args, tuple):
             path = request.path
             paths = {path, path.encode("unicode_escape").decode("ascii")}
             record.args = tuple(route_of(request) if a in paths else a for a in record.args)

@@ -65,18 +65,19 @@ class GroupForm(forms.ModelForm):
             "paused": _("A paused group keeps its history but gets no reminders and no list."),
         }
 
-    def __init__(self, *args, community, sees_sensitive: bool = True, **kwargs):
+    def __init__(self, *args, community, sees_sensitive: bool, **kwargs):
         super().__init__(*args, **kwargs)
         people = praying_user_list(community)
         for name in ("members", "leader"):
             cast(forms.ModelChoiceField, self.fields[name]).queryset = people
         adopted = self.instance.partners.all() if self.instance.pk else Partner.objects.none()
         partners = cast(PartnersField, self.fields["partners"])
-        partners.queryset = (
-            Partner.objects.filter(community=community)
-            .filter(Q(status=PartnerStatus.ACTIVE) | Q(pk__in=adopted.values("pk")))
-            .order_by("name")
+        offered = Partner.objects.filter(community=community).filter(
+            Q(status=PartnerStatus.ACTIVE) | Q(pk__in=adopted.values("pk"))
         )
+        if not sees_sensitive:
+            offered = offered.exclude(sensitive=True)
+        partners.queryset = offered.order_by("name")
         partners.real_names = sees_sensitive
 
 

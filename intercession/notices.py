@@ -69,7 +69,7 @@ class DailyBatch:
             if membership.is_coordinator
             else frozenset(self.adopted[membership.user_id, membership.community_id])
         )
-        key = (membership.community_id, membership.role, adopted)
+        key = (membership.community_id, membership.role, adopted, membership.sees_sensitive)
         if key not in self.lists:
             self.lists[key] = selectors.daily_list(membership)
         return self.lists[key]

@@ -93,7 +93,7 @@ def _on_a_live_connection(write, *, until):
         except DATABASE_DOWN as error:
             if timezone.now() >= until:
                 raise
-            logger.warning("reminders: database unavailable, trying again: %s", error)
+            logger.warning("reminders: database unavailable, trying again: %s", _for_log(error))
             with contextlib.suppress(Exception):
                 database.close()  # the next query opens a new connection
             time.sleep(pause)
@@ -121,6 +121,13 @@ def _finish(delivery: Delivery, status: str, error: str = "", **extra) -> None:
             status,
         )
         raise
+
+
+def _for_log(error: Exception) -> str:
+    """An error as a log line may say it: its type and SMTP code, never its message (which
+    quotes addresses, server replies, rows)."""
+    code = _smtp_code(error)
+    return f"{type(error).__name__}" + (f" {code}" if code else "")
 
 
 def _smtp_code(error: Exception) -> int | None:
@@ -193,7 +200,7 @@ def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -
     except DATABASE_DOWN as error:
         # Not the email's fault: build it again later, on a working connection.
         logger.warning(
-            "reminder %s: database unavailable while building it: %s", delivery.pk, error
+            "reminder %s: database unavailable while building it: %s", delivery.pk, _for_log(error)
         )
         _finish(
             delivery,
@@ -215,7 +222,9 @@ def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -
         retry = _retry_plan(delivery, error)
         if retry is not None:
             wait, extra = retry
-            logger.warning("reminder %s: will retry in %s s: %s", delivery.pk, wait, description)
+            logger.warning(
+                "reminder %s: will retry in %s s: %s", delivery.pk, wait, _for_log(error)
+            )
             # Not before then: the task's own retry comes at that time, the sweeper after it.
             _finish(
                 delivery,
@@ -226,7 +235,7 @@ def send_one(delivery: Delivery, shared: object, connection: BaseEmailBackend) -
                 **extra,
             )
             return Outcome.RETRY
-        logger.error("reminder %s: failed: %s", delivery.pk, description)
+        logger.error("reminder %s: failed: %s", delivery.pk, _for_log(error))
         _finish(delivery, DeliveryStatus.FAILED, description, email=email)
         if _smtp_code(error) in HARD_BOUNCE_CODES:
             Preference.objects.update_or_create(
@@ -247,14 +256,14 @@ def send_batch(delivery_ids: Iterable[int]) -> list[int]:
         try:
             connection.open()
         except Exception as error:  # noqa: BLE001 — the server is unreachable: retry all
-            logger.warning("reminders: cannot reach the mail server: %s", error)
+            logger.warning("reminders: cannot reach the mail server: %s", _for_log(error))
             return delivery_ids
         try:
             deliveries = claim(delivery_ids)
             shared = prepare(deliveries)
         except DATABASE_DOWN as error:
             # Nothing was sent. What was claimed waits out its lease; the rest is retried.
-            logger.warning("reminders: database unavailable before sending: %s", error)
+            logger.warning("reminders: database unavailable before sending: %s", _for_log(error))
             with contextlib.suppress(Exception):
                 database.close()
             return delivery_ids

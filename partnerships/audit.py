@@ -14,10 +14,24 @@ from partnerships.models import AuditAction, AuditEvent, Membership, Partner
 OPENED_AGAIN_AFTER = timedelta(minutes=10)
 
 
-def audit_record(membership: Membership, partner: Partner, action: str, what: str) -> None:
+def audit_community_record(membership: Membership, what: str) -> None:
+    """A change to how the community guards its sensitive partners (no one partner's)."""
+    AuditEvent.objects.create(
+        community_id=membership.community_id,
+        partner=None,
+        alias="—",
+        user_id=membership.user_id,
+        action=AuditAction.CHANGED,
+        what=what[:120],
+    )
+
+
+def audit_record(
+    membership: Membership, partner: Partner, action: str, what: str, *, was_sensitive=False
+) -> None:
     """Record ``action`` on ``what`` ("the partner's page", "request #12") by the member, if
-    the partner is sensitive; nothing for anyone else's."""
-    if not partner.sensitive:
+    the partner is sensitive (or was, before this change); nothing for anyone else's."""
+    if not (partner.sensitive or was_sensitive):
         return
     now = timezone.now()
     if (
@@ -34,7 +48,7 @@ def audit_record(membership: Membership, partner: Partner, action: str, what: st
     AuditEvent.objects.create(
         community_id=membership.community_id,
         partner=partner,
-        alias=partner.alias,
+        alias=partner.alias or partner.public_name,
         user_id=membership.user_id,
         action=action,
         what=what,

@@ -18,6 +18,7 @@ from partnerships.models import (
     Partner,
     PrayerRequest,
     RequestStatus,
+    Role,
 )
 from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus, Thanks
 
@@ -80,16 +81,22 @@ def notice_unread_count(user) -> int:
 
 
 def notice_list(user) -> QuerySet[TestimonyNotice]:
-    """A person's notices of published testimonies in communities they still belong to."""
-    return (
-        TestimonyNotice.objects.filter(
-            user=user,
-            testimony__status=TestimonyStatus.PUBLISHED,
-            testimony__partner__community__memberships__user=user,
-        )
-        .select_related("testimony__partner__community")
-        .order_by("-created_at")
+    """A person's notices of published testimonies in communities they still belong to;
+    not those of sensitive partners in a community where, as a coordinator without two-factor
+    sign-in, they may not see them (Membership.sees_sensitive)."""
+    notices = TestimonyNotice.objects.filter(
+        user=user,
+        testimony__status=TestimonyStatus.PUBLISHED,
+        testimony__partner__community__memberships__user=user,
     )
+    if not user.has_two_factor:
+        guarded = Membership.objects.filter(
+            user=user, role=Role.COORDINATOR, community__two_factor_for_sensitive=True
+        ).values("community_id")
+        notices = notices.exclude(
+            testimony__partner__sensitive=True, testimony__partner__community__in=guarded
+        )
+    return notices.select_related("testimony__partner__community").order_by("-created_at")
 
 
 def answered_request_list(membership: Membership, partner: Partner):

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.http import AuthenticatedRequest
 from partnerships.access import get_membership, get_partner_for
-from partnerships.models import PartnerKind, PrayerRequest, Role, Visibility
+from partnerships.audit import audit_record
+from partnerships.models import AuditAction, PartnerKind, PrayerRequest, Role, Visibility
 from partnerships.views.common import act_and_tell, add_errors, query_id
 from testimonies import selectors, services
 from testimonies.access import can_change, get_testimony_for, get_testimony_for_change
@@ -77,6 +78,7 @@ def testimony_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
         type(testimony).objects.filter(pk=testimony.pk), membership
     ).get()
     services.notices_mark_read(user=request.user, testimony=testimony)
+    audit_record(membership, testimony.partner, AuditAction.OPENED, f"testimony #{testimony.pk}")
     return render(
         request,
         "testimonies/testimony_detail.html",

@@ -42,3 +42,32 @@ def test_a_server_error_logs_the_route_and_the_code_not_what_was_sent(settings, 
     assert "tests/support/crash_urls.py" in logged and "ValueError (message withheld)" in logged
     assert "crash/<str:word>/" in email.subject
     assert "crash_urls.py" in email.body and "Status: 500" in email.body
+
+
+def test_a_refused_host_is_logged_as_a_kind_of_refusal_not_as_itself(settings, log_output):
+    settings.DEBUG = False
+    settings.ADMINS = [("Ops", "ops@example.org")]
+    response = Client().get("/accounts/login/", HTTP_HOST=f"{CANARY}.example.net")
+    assert response.status_code == 400
+    logged = log_output.getvalue()
+    assert "Refused as suspicious (DisallowedHost)" in logged
+    assert CANARY not in logged and all(CANARY not in m.subject + m.body for m in mail.outbox)
+
+
+def test_a_failed_task_is_logged_by_the_type_of_its_error():
+    import logging as std
+
+    from config.logging import RoutesNotPaths
+
+    record = std.LogRecord(
+        "celery.app.trace",
+        std.ERROR,
+        __file__,
+        1,
+        "Task %(name)s raised: %(exc)s",
+        None,
+        None,
+    )
+    record.args = {"name": "notifications.tasks.send", "exc": f"ValueError('{CANARY}')"}
+    RoutesNotPaths().filter(record)
+    assert record.getMessage() == "Task notifications.tasks.send raised: ValueError"

@@ -12,7 +12,7 @@ from intercession import selectors, services
 from intercession.access import get_group_for, get_praying_membership
 from intercession.forms import GroupForm, MeetingForm
 from intercession.models import IntercessorGroup
-from partnerships.access import get_coordinator_membership
+from partnerships.access import get_coordinator_membership, refuse_if_behind_two_factor
 from partnerships.models import PrayerRequest
 from partnerships.views.common import add_errors
 
@@ -79,6 +79,8 @@ def group_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def group_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     group = get_group_for(membership, pk)
+    # Who prays with a sensitive partner is theirs to decide who may see that partner.
+    refuse_if_behind_two_factor(membership, group.partners.all())
     form = GroupForm(
         request.POST or None,
         instance=group,

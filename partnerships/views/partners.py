@@ -63,6 +63,7 @@ def partner_create(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         partner = _save(form, community)
         if partner is not None:
+            audit_record(membership, partner, AuditAction.CHANGED, "the partner's profile (new)")
             messages.success(request, _("%(name)s is added.") % {"name": partner.name})
             return redirect("partnerships:partner", slug=slug, pk=partner.pk)
     return render(
@@ -108,11 +109,20 @@ def partner_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
         self_service=membership.is_partner,
     )
     fresh = Partner.objects.get(pk=partner.pk)  # the form changes its instance while validating
+    was_sensitive = fresh.sensitive
     if request.method == "POST" and form.is_valid() and _save(form, membership.community, fresh):
-        audit_record(membership, fresh, AuditAction.CHANGED, "the partner's profile")
+        audit_record(
+            membership,
+            fresh,
+            AuditAction.CHANGED,
+            "the partner's profile" + ("" if fresh.sensitive else " (no longer sensitive)"),
+            was_sensitive=was_sensitive,
+        )
         messages.success(request, _("Profile saved."))
         return redirect("partnerships:partner", slug=slug, pk=partner.pk)
     partner.refresh_from_db()
+    if request.method == "GET":
+        audit_record(membership, partner, AuditAction.OPENED, "the partner's profile form")
     return render(
         request,
         "partnerships/partner_form.html",

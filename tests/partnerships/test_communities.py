@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from partnerships.models import Community, Membership, Role
 from tests.conftest import client_for
-from tests.factories import make_user
+from tests.factories import give_two_factor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,8 @@ def test_bad_community_input_is_explained_and_nothing_is_created(data, message):
     assert not Membership.objects.exists()
 
 
-def test_coordinator_edits_settings(coordinator_client, community):
+def test_coordinator_edits_settings(coordinator, coordinator_client, community):
+    give_two_factor(coordinator)  # else the two-factor rule cannot be switched off
     url = reverse("partnerships:community_settings", args=[community.slug])
     assert "two-factor sign-in before sensitive partners" in (
         coordinator_client.get(url).content.decode().lower()

@@ -116,3 +116,54 @@ def test_the_coordinator_is_told_how_to_see_them(world):
         ).status_code
         == 404
     )
+
+
+def test_the_coordinator_it_holds_back_cannot_switch_it_off_or_step_around_it(world):
+    """Nor can a stolen password: switching the rule off takes two-factor; so do editing a
+    group that prays for a sensitive partner and stepping down to intercessor."""
+    from partnerships.models import AuditEvent, Membership
+
+    make_sensitive(world)
+    client = client_for(world.users[COORDINATOR])
+    settings_url = reverse("partnerships:community_settings", kwargs={"slug": world.slug})
+    form = {"name": world.community.name, "kind": world.community.kind, "time_zone": "UTC"}
+    page = client.post(settings_url, form).content.decode()
+    assert "Only a coordinator who signs in with two-factor can switch this off." in page
+    world.community.refresh_from_db()
+    assert world.community.two_factor_for_sensitive
+    group_edit = reverse(
+        "intercession:group_edit", kwargs={"slug": world.slug, "pk": world.group.pk}
+    )
+    assert client.get(group_edit).status_code == 403
+    own = Membership.objects.get(user=world.coordinator, community=world.community)
+    step_down = reverse("partnerships:member_edit", kwargs={"slug": world.slug, "pk": own.pk})
+    assert client.post(step_down, {"role": "intercessor"}).status_code == 403
+    own.refresh_from_db()
+    assert own.role == "coordinator"
+    new_group = client.get(reverse("intercession:group_create", kwargs={"slug": world.slug}))
+    offered = new_group.context["form"].fields["partners"].queryset
+    assert not offered.filter(sensitive=True).exists()  # not offered to adopt
+    # With two-factor on, the rule can be switched off, and that is in the audit trail.
+    Authenticator.objects.create(
+        user=world.coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    assert client.post(settings_url, form).status_code == 302
+    world.community.refresh_from_db()
+    assert not world.community.two_factor_for_sensitive
+    event = AuditEvent.objects.get(partner=None)
+    assert (event.user, event.action) == (world.coordinator, "changed")
+    assert event.what.endswith(": off")
+
+
+def test_testimony_notices_leave_out_sensitive_partners_until_two_factor(world):
+    from testimonies.models import TestimonyNotice
+
+    make_sensitive(world)
+    TestimonyNotice.objects.create(testimony=world.testimony, user=world.coordinator)
+    client = client_for(world.users[COORDINATOR])
+    url = reverse("testimonies:notifications")
+    assert CANARY not in client.get(url).content.decode()
+    Authenticator.objects.create(
+        user=world.coordinator, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    assert CANARY in client_for(world.users[COORDINATOR]).get(url).content.decode()
