@@ -214,9 +214,16 @@ class PartnerForm(forms.ModelForm):
             pk__in=members.filter(role=Role.COORDINATOR).values("user_id")
         ).order_by("name")
         account = cast(PartnerAccountField, self.fields["user"])
-        account.queryset = User.objects.filter(
-            pk__in=members.filter(role=Role.PARTNER).values("user_id")
-        ).order_by("name")
+        # Not the accounts of other partners of the community: each account is one partner's
+        # (and a sensitive partner's would name them).
+        linked = Partner.objects.filter(community=community, user__isnull=False)
+        if self.instance.pk:
+            linked = linked.exclude(pk=self.instance.pk)
+        account.queryset = (
+            User.objects.filter(pk__in=members.filter(role=Role.PARTNER).values("user_id"))
+            .exclude(pk__in=linked.values("user_id"))
+            .order_by("name")
+        )
         account.help_text = _(
             "Only people who joined as partners appear here. To invite this partner, save the "
             "profile and use “Invite to their own page”."

@@ -8,6 +8,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from accounts.models import User
 from partnerships.models import Child, Partner
 from tests.conftest import client_for
 from tests.test_url_matrix import COORDINATOR, MATRIX, World, build_world
@@ -36,6 +37,10 @@ def make_sensitive(world: World) -> None:
         )
         Child.objects.create(partner=partner, name=f"{CANARY}child", birth_year=2016)
         partner.requests.update(text=f"Favour at the {CANARY}request office")
+    # The sensitive partner's own account carries their real name and address too.
+    User.objects.filter(partner_profiles=world.partner).update(
+        name=f"Yusuf {CANARY}account", email=f"{CANARY.lower()}@example.org"
+    )
     world.testimony.__class__.objects.filter(
         partner__in=[world.partner, world.other_partner]
     ).update(title=f"{CANARY}title", story=f"{CANARY}story")
