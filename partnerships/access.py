@@ -54,16 +54,23 @@ def get_membership(
 ) -> Membership:
     """The user's membership in the community at ``slug``; 404 for outsiders, 403 for a role
     not in ``roles``. Remembers the community as the one the user is working in."""
-    membership = get_object_or_404(Membership.objects.for_user(request.user), community__slug=slug)
+    # All of the person's memberships in one query: the menu lists them too.
+    memberships = list(Membership.objects.for_user(request.user))
+    membership = next((m for m in memberships if m.community.slug == slug), None)
+    if membership is None:
+        raise Http404
     if roles is not None and membership.role not in set(roles):
         raise PermissionDenied
     if request.session.get(CURRENT_COMMUNITY_SESSION_KEY) != membership.community_id:
         # Written only when it changes: a session write is a database write on every page.
         request.session[CURRENT_COMMUNITY_SESSION_KEY] = membership.community_id
     # The signed-in user, not a second copy: what is cached on it (has_two_factor) is shared.
-    membership.user = request.user
-    # The request now carries its membership (a MemberRequest), for current_membership.
+    for each in memberships:
+        each.user = request.user
+    # The request now carries its membership (a MemberRequest), for current_membership, and
+    # the others, for the menu.
     cast(MemberRequest, request).membership = membership
+    cast(MemberRequest, request).memberships = memberships
     return membership
 
 

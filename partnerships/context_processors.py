@@ -57,7 +57,8 @@ def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    memberships = SimpleLazyObject(lambda: _memberships(user))
+    loaded = getattr(request, "memberships", None)  # by the view's loader, if it ran
+    memberships = SimpleLazyObject(lambda: loaded if loaded is not None else _memberships(user))
 
     def current():
         return current_membership(request, memberships)

@@ -9,3 +9,5 @@ class MemberRequest(AuthenticatedRequest):
     person's membership of the community in the URL; templates read it as ``membership``."""
 
     membership: Membership
+    # All of the person's memberships, loaded with it: the menu's community switcher.
+    memberships: list[Membership]
