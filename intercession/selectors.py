@@ -173,7 +173,9 @@ def prayer_log_list(membership) -> QuerySet[PrayerLog]:
 
 def group_week(group: IntercessorGroup, membership) -> dict:
     """What changed for the group's partners since its last recorded meeting."""
-    last_meeting = group.meetings.order_by("-met_on", "-created_at").first()
+    # The latest five, newest first (the model's order): the first is the last meeting.
+    meetings = list(group.meetings.prefetch_related("attendees")[:5])
+    last_meeting = meetings[0] if meetings else None
     since = (
         local_to_aware(datetime.combine(last_meeting.met_on, time.min), ZoneInfo(group.time_zone))
         if last_meeting
@@ -226,7 +228,7 @@ def group_week(group: IntercessorGroup, membership) -> dict:
             .select_related("partner")
             .order_by("-starts_at")
         ),
-        "meetings": list(group.meetings.prefetch_related("attendees")[:5]),
+        "meetings": meetings,
     }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -49,13 +49,29 @@ def refuse_if_behind_two_factor(membership: Membership, partners: QuerySet[Partn
         raise TwoFactorRequired(alias)
 
 
+def memberships_of(user) -> list[Membership]:
+    """All of a person's memberships with their communities, in one query, each carrying
+    ``user`` itself; whether the person signs in with two-factor comes along, so that
+    ``user.has_two_factor`` asks nothing more."""
+    from allauth.mfa.models import Authenticator
+
+    totp = Authenticator.objects.filter(user=OuterRef("user_id"), type=Authenticator.Type.TOTP)
+    rows = list(Membership.objects.for_user(user).annotate(two_factor=Exists(totp)))
+    if rows:
+        user.has_two_factor = rows[0].two_factor
+    memberships: list[Membership] = list(rows)
+    for membership in memberships:
+        membership.user = user
+    return memberships
+
+
 def get_membership(
     request: AuthenticatedRequest, slug: str, *, roles: Iterable[Role] | None = None
 ) -> Membership:
     """The user's membership in the community at ``slug``; 404 for outsiders, 403 for a role
     not in ``roles``. Remembers the community as the one the user is working in."""
     # All of the person's memberships in one query: the menu lists them too.
-    memberships = list(Membership.objects.for_user(request.user))
+    memberships = memberships_of(request.user)
     membership = next((m for m in memberships if m.community.slug == slug), None)
     if membership is None:
         raise Http404
@@ -64,9 +80,6 @@ def get_membership(
     if request.session.get(CURRENT_COMMUNITY_SESSION_KEY) != membership.community_id:
         # Written only when it changes: a session write is a database write on every page.
         request.session[CURRENT_COMMUNITY_SESSION_KEY] = membership.community_id
-    # The signed-in user, not a second copy: what is cached on it (has_two_factor) is shared.
-    for each in memberships:
-        each.user = request.user
     # The request now carries its membership (a MemberRequest), for current_membership, and
     # the others, for the menu.
     cast(MemberRequest, request).membership = membership

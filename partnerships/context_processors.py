@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from partnerships.access import current_membership
+from partnerships.access import current_membership, memberships_of
 from partnerships.models import Membership, Partner
 
 PARTNER_PAGES = {
@@ -45,20 +45,13 @@ def _hidden_sensitive(request: HttpRequest, membership: Membership | None) -> li
     )
 
 
-def _memberships(user) -> list[Membership]:
-    memberships = list(Membership.objects.for_user(user))
-    for membership in memberships:
-        membership.user = user  # the signed-in user: what is cached on it is shared
-    return memberships
-
-
 def navigation(request: HttpRequest) -> dict:
     """The communities a signed-in person can switch between, and the one they are in."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     loaded = getattr(request, "memberships", None)  # by the view's loader, if it ran
-    memberships = SimpleLazyObject(lambda: loaded if loaded is not None else _memberships(user))
+    memberships = SimpleLazyObject(lambda: loaded if loaded is not None else memberships_of(user))
 
     def current():
         return current_membership(request, memberships)
