@@ -9,18 +9,9 @@ from accounts.timezones import time_zone_choices
 from accounts.widgets import TimeZoneSelect
 from intercession.models import IntercessorGroup
 from intercession.services import MAX_NOTE_LENGTH
+from partnerships.forms import PeopleField, PersonField
 from partnerships.models import Partner, PartnerStatus, PrayerRequest
 from partnerships.selectors import praying_user_list
-
-
-class PeopleField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.display_name
-
-
-class PersonField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.display_name
 
 
 class PartnersField(forms.ModelMultipleChoiceField):

@@ -9,18 +9,20 @@ here: views are wrapped in ``login_required`` first.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import cast
+from typing import TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from accounts.http import AuthenticatedRequest
 from partnerships.http import MemberRequest
 from partnerships.models import CheckIn, Invitation, Membership, Partner, PrayerRequest, Role
+from partnerships.models.partners import PartnerQuerySet
 
 CURRENT_COMMUNITY_SESSION_KEY = "epaphras_community"
+T = TypeVar("T", bound=Model)
 
 
 class TwoFactorRequired(PermissionDenied):
@@ -33,18 +35,12 @@ class TwoFactorRequired(PermissionDenied):
         self.alias = alias
 
 
-def refuse_if_behind_two_factor(membership: Membership, partners: QuerySet[Partner]) -> None:
+def refuse_if_behind_two_factor(membership: Membership, partners: PartnerQuerySet) -> None:
     """Raise TwoFactorRequired if ``partners`` (the partner of what was not found) holds a
     sensitive partner of this community that the member is kept from only for want of
     two-factor sign-in (``Membership.sees_sensitive``). Else return, and the caller's 404
     stands."""
-    if not membership.is_coordinator or membership.sees_sensitive:
-        return
-    alias = (
-        partners.filter(community_id=membership.community_id, sensitive=True)
-        .values_list("alias", flat=True)
-        .first()
-    )
+    alias = partners.kept_from(membership).values_list("alias", flat=True).first()
     if alias is not None:
         raise TwoFactorRequired(alias)
 
@@ -119,13 +115,23 @@ def get_member_for(membership: Membership, pk: int) -> Membership:
     )
 
 
+def found_or_refused(
+    membership: Membership, visible: QuerySet[T], pk: int, partners: PartnerQuerySet
+) -> T:
+    """The object ``pk`` among those ``visible`` to the member. Not there: the two-factor page
+    if its partner (``partners``) is one the member is kept from only for want of two-factor,
+    else 404."""
+    found = visible.filter(pk=pk).first()
+    if found is None:
+        refuse_if_behind_two_factor(membership, partners)
+        raise Http404
+    return found
+
+
 def get_partner_for(membership: Membership, pk: int) -> Partner:
     """A partner this member may see (coordinators: their community's; a partner: their own)."""
-    partner = Partner.objects.visible_to(membership).filter(pk=pk).first()
-    if partner is None:
-        refuse_if_behind_two_factor(membership, Partner.objects.filter(pk=pk))
-        raise Http404
-    return partner
+    visible = Partner.objects.visible_to(membership)
+    return found_or_refused(membership, visible, pk, Partner.objects.filter(pk=pk))
 
 
 def get_partner_for_edit(membership: Membership, pk: int) -> Partner:
@@ -143,12 +149,8 @@ def can_write_for(membership: Membership, partner: Partner) -> bool:
 
 
 def get_request_for(membership: Membership, pk: int) -> PrayerRequest:
-    found = PrayerRequest.objects.visible_to(membership).select_related("partner")
-    prayer_request = found.filter(pk=pk).first()
-    if prayer_request is None:
-        refuse_if_behind_two_factor(membership, Partner.objects.filter(requests__pk=pk))
-        raise Http404
-    return prayer_request
+    visible = PrayerRequest.objects.visible_to(membership).select_related("partner")
+    return found_or_refused(membership, visible, pk, Partner.objects.filter(requests__pk=pk))
 
 
 def get_request_for_edit(membership: Membership, pk: int) -> PrayerRequest:
@@ -160,11 +162,8 @@ def get_request_for_edit(membership: Membership, pk: int) -> PrayerRequest:
 
 
 def get_checkin_for(membership: Membership, pk: int) -> CheckIn:
-    checkin = CheckIn.objects.visible_to(membership).select_related("partner").filter(pk=pk).first()
-    if checkin is None:
-        refuse_if_behind_two_factor(membership, Partner.objects.filter(checkins__pk=pk))
-        raise Http404
-    return checkin
+    visible = CheckIn.objects.visible_to(membership).select_related("partner")
+    return found_or_refused(membership, visible, pk, Partner.objects.filter(checkins__pk=pk))
 
 
 def get_checkin_for_coordinator(membership: Membership, pk: int) -> CheckIn:

@@ -36,12 +36,10 @@ def _needs_two_factor_nudge(request: HttpRequest, membership: Membership | None)
 def _hidden_sensitive(request: HttpRequest, membership: Membership | None) -> list[str]:
     """The aliases of the sensitive partners this coordinator is kept from until they turn on
     two-factor sign-in; none for everyone else (and none on the two-factor pages)."""
-    if membership is None or membership.sees_sensitive or _on_two_factor_pages(request):
+    if membership is None or _on_two_factor_pages(request):
         return []
     return list(
-        Partner.objects.filter(community_id=membership.community_id, sensitive=True)
-        .order_by("alias")
-        .values_list("alias", flat=True)
+        Partner.objects.kept_from(membership).order_by("alias").values_list("alias", flat=True)
     )
 
 

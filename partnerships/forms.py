@@ -146,6 +146,13 @@ class PeopleField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
+class PersonField(forms.ModelChoiceField):
+    """One person, shown by the name the community knows them by."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
 class PartnerAccountField(forms.ModelChoiceField):
     """A partner's account, shown with its email address."""
 

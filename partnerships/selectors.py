@@ -19,6 +19,7 @@ from partnerships.models import (
     CheckIn,
     CheckInStatus,
     Community,
+    Invitation,
     Membership,
     Partner,
     PrayerRequest,
@@ -58,6 +59,37 @@ def praying_user_list(community: Community) -> QuerySet[User]:
     return User.objects.filter(
         pk__in=Membership.objects.filter(community=community).praying().values("user_id")
     ).order_by("name")
+
+
+def member_list(membership: Membership) -> list[tuple[Membership, str, str]]:
+    """The community's members for a coordinator: each with the name and address to show. A
+    sensitive partner's own account carries their real name and address, so it shows by
+    alias, without an address, to a coordinator kept from them (``Partner.kept_from``)."""
+    aliases = dict(
+        Partner.objects.kept_from(membership)
+        .filter(user__isnull=False)
+        .values_list("user_id", "alias")
+    )
+    members = membership.community.memberships.select_related("user").order_by("role", "user__name")
+    return [
+        (member, aliases[member.user_id], "")
+        if member.user_id in aliases
+        else (member, member.user.display_name, member.user.email)
+        for member in members
+    ]
+
+
+def pending_invitation_list(membership: Membership) -> list[tuple[Invitation, str]]:
+    """Invitations not yet accepted or withdrawn, each with the address to show: a sensitive
+    partner's by alias, as above."""
+    aliases = dict(Partner.objects.kept_from(membership).values_list("pk", "alias"))
+    invitations = membership.community.invitations.filter(
+        accepted_at=None, revoked_at=None
+    ).select_related("invited_by")
+    return [
+        (invitation, aliases.get(invitation.partner_id or 0, invitation.email))
+        for invitation in invitations
+    ]
 
 
 def delivery_list(community: Community) -> DeliveryQuerySet:

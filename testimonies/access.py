@@ -4,20 +4,17 @@ read is not found (404); changing one is for its author and the coordinators (40
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
-from partnerships.access import refuse_if_behind_two_factor
+from partnerships.access import found_or_refused
 from partnerships.models import Membership, Partner
 from testimonies.models import Testimony
 
 
 def get_testimony_for(membership: Membership, pk: int) -> Testimony:
-    found = Testimony.objects.visible_to(membership).select_related("partner__community", "author")
-    testimony = found.filter(pk=pk).first()
-    if testimony is None:
-        refuse_if_behind_two_factor(membership, Partner.objects.filter(testimonies__pk=pk))
-        raise Http404
-    return testimony
+    visible = Testimony.objects.visible_to(membership).select_related(
+        "partner__community", "author"
+    )
+    return found_or_refused(membership, visible, pk, Partner.objects.filter(testimonies__pk=pk))
 
 
 def can_change(membership: Membership, testimony: Testimony) -> bool:

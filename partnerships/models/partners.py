@@ -68,6 +68,14 @@ class PartnerQuerySet(models.QuerySet["Partner"]):
         # Intercessors see the active partners adopted by their weekly groups that meet.
         return partners.filter(pk__in=Partner.objects.adopted_by([membership.user_id]).values("pk"))
 
+    def kept_from(self, membership) -> PartnerQuerySet:
+        """The sensitive partners of the member's community that they may not see yet (a
+        coordinator without two-factor sign-in: ``Membership.sees_sensitive``); none for
+        everyone else. Where they must appear at all, they appear by alias."""
+        if membership.sees_sensitive:
+            return self.none()
+        return self.filter(community_id=membership.community_id, sensitive=True)
+
     def adopted_by(self, user_ids: Iterable[int]) -> PartnerQuerySet:
         """Active partners adopted by these people, by the rule of the app that joins people to
         partners (intercession's weekly groups, registered with ``adoption_register``). With no

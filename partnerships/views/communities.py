@@ -25,6 +25,7 @@ from partnerships.access import (
 from partnerships.audit import audit_community_record
 from partnerships.forms import CommunityForm, CommunitySettingsForm, InvitationForm, MemberRoleForm
 from partnerships.models import Invitation, Membership, Partner, Role
+from partnerships.selectors import member_list, pending_invitation_list
 from partnerships.tokens import InvitationLinkError, invitation_from_token
 from partnerships.views.common import act_and_tell, add_errors, invitation_allowed
 
@@ -135,42 +136,11 @@ def community_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse
 @require_safe
 def members(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
-    community = membership.community
-    members = list(community.memberships.select_related("user").order_by("role", "user__name"))
-    invitations = list(
-        community.invitations.filter(accepted_at=None, revoked_at=None).select_related(
-            "invited_by", "partner"
-        )
-    )
-    # A sensitive partner's own account carries their real name and address: shown by alias
-    # to a coordinator who may not see them yet.
-    hidden: dict[int, str] = {}
-    if not membership.sees_sensitive:
-        hidden = dict(
-            Partner.objects.filter(
-                community=community, sensitive=True, user__isnull=False
-            ).values_list("user_id", "alias")
-        )
-    rows = [
-        (
-            member,
-            hidden.get(member.user_id, member.user.display_name),
-            "" if member.user_id in hidden else member.user.email,
-        )
-        for member in members
-    ]
-    invited = [
-        (
-            invitation,
-            invitation.partner.alias
-            if invitation.partner is not None
-            and invitation.partner.sensitive
-            and not membership.sees_sensitive
-            else invitation.email,
-        )
-        for invitation in invitations
-    ]
-    return render(request, "partnerships/members.html", {"members": rows, "invitations": invited})
+    context = {
+        "members": member_list(membership),
+        "invitations": pending_invitation_list(membership),
+    }
+    return render(request, "partnerships/members.html", context)
 
 
 @login_required
