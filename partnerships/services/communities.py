@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from partnerships.audit import audit_community_record
 from partnerships.models import Community, Invitation, Membership, Partner, Role
 
 
@@ -33,20 +34,45 @@ def community_create(*, creator: User, name: str, kind: str, time_zone: str) -> 
     return community
 
 
+@transaction.atomic
 def community_update(
     *,
     community: Community,
+    by: Membership,
     name: str,
     kind: str,
     time_zone: str,
     two_factor_for_sensitive: bool = True,
 ) -> Community:
+    """Save the community's settings. The rule of two-factor before sensitive partners can be
+    switched off only by a coordinator who has two-factor (else the coordinator it holds
+    back, or a stolen password, could lift it); switching it either way is audited."""
+    was_guarded = (
+        Community.objects.select_for_update()
+        .values_list("two_factor_for_sensitive", flat=True)
+        .get(pk=community.pk)
+    )
+    if was_guarded and not two_factor_for_sensitive and not by.user.has_two_factor:
+        raise ValidationError(
+            {
+                "two_factor_for_sensitive": _(
+                    "Only a coordinator who signs in with two-factor can switch this off. "
+                    "Turn it on for yourself first."
+                )
+            }
+        )
     community.name = name.strip()
     community.kind = kind
     community.time_zone = time_zone
     community.two_factor_for_sensitive = two_factor_for_sensitive
     community.full_clean()
     community.save(update_fields=["name", "kind", "time_zone", "two_factor_for_sensitive"])
+    if two_factor_for_sensitive != was_guarded:
+        audit_community_record(
+            by,
+            _("the rule of two-factor before sensitive partners: %(state)s")
+            % {"state": _("on") if two_factor_for_sensitive else _("off")},
+        )
     return community
 
 

@@ -22,7 +22,6 @@ from partnerships.access import (
     get_membership,
     refuse_if_behind_two_factor,
 )
-from partnerships.audit import audit_community_record
 from partnerships.forms import CommunityForm, CommunitySettingsForm, InvitationForm, MemberRoleForm
 from partnerships.models import Invitation, Membership, Partner, Role
 from partnerships.selectors import member_list, pending_invitation_list
@@ -97,30 +96,13 @@ def community_home(request: AuthenticatedRequest, slug: str) -> HttpResponse:
 def community_settings(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_coordinator_membership(request, slug)
     community = membership.community
-    was_guarded = community.two_factor_for_sensitive
     form = CommunitySettingsForm(request.POST or None, instance=community)
     if request.method == "POST" and form.is_valid():
-        guarded = form.cleaned_data["two_factor_for_sensitive"]
         try:
-            if was_guarded and not guarded and not request.user.has_two_factor:
-                raise ValidationError(
-                    {
-                        "two_factor_for_sensitive": _(
-                            "Only a coordinator who signs in with two-factor can switch this "
-                            "off. Turn it on for yourself first."
-                        )
-                    }
-                )
-            services.community_update(community=community, **form.cleaned_data)
+            services.community_update(community=community, by=membership, **form.cleaned_data)
         except ValidationError as error:
             add_errors(form, error)
         else:
-            if guarded != was_guarded:
-                audit_community_record(
-                    membership,
-                    _("the rule of two-factor before sensitive partners: %(state)s")
-                    % {"state": _("on") if guarded else _("off")},
-                )
             messages.success(request, _("Community settings saved."))
             return redirect("partnerships:community", slug=community.slug)
     if request.method == "POST":
