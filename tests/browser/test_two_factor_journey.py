@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from partnerships.models import Role
+from tests.browser.conftest import DESKTOP
 from tests.browser.test_invitation_journey import sign_in
 from tests.factories import PASSWORD, make_community, make_member, make_partner, make_request
 
@@ -51,6 +52,21 @@ def test_a_coordinator_turns_on_two_factor_to_see_a_sensitive_partner(new_page, 
     expect(page.get_by_text("Yusuf")).to_have_count(0)
     screenshot(page, "two-factor-locked-partners-phone")
 
+    # The partner's own account is shown by alias too, without its address.
+    yusuf.user = make_member(
+        community, Role.PARTNER, name="Yusuf Karimov", email="yusuf@example.org"
+    )
+    yusuf.save()
+    page.goto(f"/c/{community.slug}/members/")
+    expect(page.get_by_text("Y. in Central Asia", exact=True)).to_be_visible()
+    expect(page.get_by_text("yusuf@example.org")).to_have_count(0)
+    screenshot(page, "two-factor-locked-members-phone")
+    page.goto(f"/c/{community.slug}/settings/")
+    page.get_by_label("Two-factor sign-in before sensitive partners").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Only a coordinator who signs in with two-factor")).to_be_visible()
+    screenshot(page, "two-factor-settings-refused-phone")
+
     page.goto(f"/c/{community.slug}/partners/{yusuf.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Turn on two-factor sign-in to see Y. in Central Asia"
@@ -76,6 +92,15 @@ def test_a_coordinator_turns_on_two_factor_to_see_a_sensitive_partner(new_page, 
     expect(page.get_by_text("Samarkand").first).to_be_visible()
     expect(page.get_by_role("complementary", name="Security")).to_have_count(0)
     screenshot(page, "two-factor-partner-seen-phone")
+    page.goto(f"/c/{community.slug}/audit/")
+    expect(page.get_by_role("row").filter(has_text="Opened the partner's page")).to_have_count(1)
+    expect(page.get_by_text("Yusuf")).to_have_count(0)
+    screenshot(page, "audit-trail-phone")
+    desktop = new_page(viewport=DESKTOP)
+    desktop.context.add_cookies(page.context.cookies())
+    desktop.goto(f"/c/{community.slug}/audit/")
+    expect(desktop.get_by_role("heading", name="Audit trail")).to_be_visible()
+    screenshot(desktop, "audit-trail-desktop")
 
     # The next sign-in asks for a code from the app as well.
     page.context.clear_cookies()
