@@ -63,13 +63,11 @@ class DailyBatch:
 
     def daily_list(self, membership) -> selectors.DailyList:
         # What a list shows depends on the community, the role (coordinators also see
-        # coordinators-only requests) and, for intercessors, the partners their groups adopt.
-        adopted = (
-            frozenset()
-            if membership.is_coordinator
-            else frozenset(self.adopted[membership.user_id, membership.community_id])
-        )
-        key = (membership.community_id, membership.role, adopted, membership.sees_sensitive)
+        # coordinators-only requests), the partners the person's groups adopt, and the day
+        # (today's ten minutes rotate through the others).
+        adopted = frozenset(self.adopted[membership.user_id, membership.community_id])
+        day = timezone.localdate(timezone=ZoneInfo(membership.user.time_zone))
+        key = (membership.community_id, membership.role, adopted, membership.sees_sensitive, day)
         if key not in self.lists:
             self.lists[key] = selectors.daily_list(membership)
         return self.lists[key]

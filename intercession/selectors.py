@@ -6,11 +6,11 @@ Each runs a fixed number of queries, however many partners, requests or prayers 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypedDict, cast
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.timezones import local_to_aware
@@ -28,6 +28,8 @@ from partnerships.models import (
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+    from partnerships.models.requests import PrayerRequestQuerySet
 
 RECENT = timedelta(days=7)
 
@@ -86,6 +88,12 @@ class PartnerCard:
         return any(r.urgent for r in self.requests)
 
 
+# About ten minutes of prayer: a dozen requests, a little under a minute each.
+TEN_MINUTES = 12
+# A request stays "new" on the daily list for its first three days.
+NEW_FOR = timedelta(days=3)
+
+
 @dataclass
 class DailyList:
     cards: list[PartnerCard]
@@ -93,10 +101,27 @@ class DailyList:
     new_requests: list = field(default_factory=list)
     new_updates: list = field(default_factory=list)
     answered: list = field(default_factory=list)
+    # Every request the member may pray for, or today's ten minutes of them.
+    everything: bool = True
+    total_requests: int = 0
+    # Within how many days every request comes round in the ten-minute list.
+    cycle_days: int = 1
 
     @property
     def prayed_partners(self) -> int:
         return sum(1 for card in self.cards if card.prayed_today)
+
+    @property
+    def partner_total(self) -> int:
+        return len(self.cards)
+
+    @property
+    def fits_ten_minutes(self) -> bool:
+        return self.total_requests <= TEN_MINUTES
+
+    @property
+    def shown_requests(self) -> int:
+        return sum(len(card.requests) for card in self.cards)
 
     @property
     def has_changes(self) -> bool:
@@ -109,55 +134,158 @@ def _request_order(request: WithAnnotations[PrayerRequest, Prayers]):
     return (not request.urgent, request.recent_count, last)
 
 
-def daily_list(membership, since: datetime | None = None) -> DailyList:
-    """The partners and requests a member prays for today."""
+@dataclass(frozen=True)
+class Rotation:
+    chosen: list[int]
+    cycle_days: int
+
+
+def _in_turn(pks: list[int], slots: int, day: date) -> tuple[list[int], int]:
+    """Today's share of ``pks`` when ``slots`` of them fit in a day, and the number of days
+    until each has come round: every cycle-th one, so that a day's share spans the partners."""
+    if len(pks) <= slots:
+        return pks, 1
+    cycle = -(-len(pks) // slots)
+    return pks[day.toordinal() % cycle :: cycle], cycle
+
+
+def ten_minutes(rows: list[tuple[int, bool, datetime]], day: date, now: datetime) -> Rotation:
+    """Today's requests out of ``rows`` (pk, urgent, created_at), ``TEN_MINUTES`` of them: the
+    urgent and then the new ones first (up to two thirds of the list, in turn if there are more),
+    and the others in turn in the slots left. Each comes round every ``cycle_days`` days:
+    within the week while a week's slots hold them all."""
+    urgent = sorted(pk for pk, is_urgent, _ in rows if is_urgent)
+    new = [
+        pk
+        for pk, is_urgent, created in sorted(rows, key=lambda row: row[2], reverse=True)
+        if not is_urgent and created > now - NEW_FOR
+    ]
+    first, first_cycle = _in_turn(urgent + new, TEN_MINUTES * 2 // 3, day)
+    taken = set(urgent + new)
+    rest = sorted(pk for pk, _, _ in rows if pk not in taken)
+    others, cycle = _in_turn(rest, TEN_MINUTES - len(first), day)
+    return Rotation(first + others, cycle_days=max(first_cycle, cycle))
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """Which requests and partners are on a member's list today."""
+
+    visible_requests: PrayerRequestQuerySet
+    chosen: QuerySet[PrayerRequest]
+    rotation: Rotation
+    total_requests: int
+    # The partners the member carries, and may say "I prayed" for.
+    prayable: set[int]
+    # Those, and the partners of the requests chosen (some shared with the whole community).
+    on_list: set[int]
+
+
+def _selection(membership, everything: bool) -> _Selection:
     user = membership.user
     # Coordinators see every partner; the daily list is for the partnerships that go on.
     visible_requests = PrayerRequest.objects.visible_to(membership).filter(
         partner__status=PartnerStatus.ACTIVE
     )
-    active = requests_with_prayers(
-        visible_requests.active().prefetch_related(
-            Prefetch("updates", queryset=RequestUpdate.objects.order_by("-created_at"))
-        ),
-        user,
+    visible_partners = Partner.objects.visible_to(membership).filter(status=PartnerStatus.ACTIVE)
+    # On the list every day, with or without a request today.
+    prayable = set(visible_partners.values_list("pk", flat=True))
+    rows = list(visible_requests.active().values_list("pk", "partner_id", "urgent", "created_at"))
+    if everything:
+        rotation = Rotation([pk for pk, *_ in rows], cycle_days=1)
+        chosen = visible_requests.active()
+    else:
+        now = timezone.now()
+        day = timezone.localdate(now, ZoneInfo(user.time_zone))
+        rotation = ten_minutes([(pk, urgent, at) for pk, _, urgent, at in rows], day, now)
+        chosen = PrayerRequest.objects.filter(pk__in=rotation.chosen)
+    chosen_ids = set(rotation.chosen)
+    on_list = prayable | {partner_id for pk, partner_id, _, _ in rows if pk in chosen_ids}
+    return _Selection(visible_requests, chosen, rotation, len(rows), prayable, on_list)
+
+
+@dataclass(frozen=True)
+class DailyProgress:
+    partner_total: int
+    prayed_partners: int
+
+
+def daily_progress(membership, everything: bool = False) -> DailyProgress:
+    """How far through today's list the member is: three queries, no cards drawn."""
+    selection = _selection(membership, everything)
+    prayed = (
+        PrayerLog.objects.filter(
+            user=membership.user,
+            partner_id__in=selection.on_list,
+            prayed_at__gte=local_day_start(membership.user),
+        )
+        .values("partner_id")
+        .distinct()
+        .count()
     )
-    adopted_ids = set(
-        Partner.objects.visible_to(membership)
-        .filter(status=PartnerStatus.ACTIVE)
-        .values_list("pk", flat=True)
+    return DailyProgress(partner_total=len(selection.on_list), prayed_partners=prayed)
+
+
+def daily_list(membership, since: datetime | None = None, everything: bool = False) -> DailyList:
+    """The partners and requests a member prays for today: about ten minutes of them (see
+    ``ten_minutes``) with the partners they carry, or ``everything`` they may pray for. A
+    fixed number of queries; unless ``everything`` is asked for, the rows they read do not
+    grow with the number of requests or of prayers."""
+    user = membership.user
+    selection = _selection(membership, everything)
+    visible_requests, chosen = selection.visible_requests, selection.chosen
+    on_list, prayable, rotation = selection.on_list, selection.prayable, selection.rotation
+    requests = list(
+        requests_with_prayers(
+            chosen.prefetch_related(
+                Prefetch("updates", queryset=RequestUpdate.objects.order_by("-created_at"))
+            ),
+            user,
+        )
     )
-    requests = list(active)
-    partner_ids = adopted_ids | {r.partner_id for r in requests}
     partners = (
-        Partner.objects.filter(pk__in=partner_ids)
-        .select_related("community")
+        Partner.objects.filter(pk__in=on_list)
+        .annotate(
+            prayed_today=Exists(
+                PrayerLog.objects.filter(
+                    user=user, partner=OuterRef("pk"), prayed_at__gte=local_day_start(user)
+                )
+            ),
+        )
         .prefetch_related(Prefetch("children", queryset=Child.objects.order_by("birth_year")))
     )
-    today_logs = PrayerLog.objects.filter(
-        user=user, partner_id__in=partner_ids, prayed_at__gte=local_day_start(user)
-    ).values_list("partner_id", flat=True)
-    cards = {p.pk: PartnerCard(partner=p, adopted=p.pk in adopted_ids) for p in partners}
-    for partner_id in today_logs:
-        cards[partner_id].prayed_today = True
+    cards = {
+        p.pk: PartnerCard(partner=p, adopted=p.pk in prayable, prayed_today=p.prayed_today)
+        for p in partners
+    }
     for request in sorted(requests, key=_request_order):
         cards[request.partner_id].requests.append(request)
     ordered = sorted(
         cards.values(),
         key=lambda c: (c.prayed_today, not c.urgent, c.partner.name.lower()),
     )
-    result = DailyList(cards=ordered, since=since)
+    result = DailyList(
+        cards=ordered,
+        since=since,
+        everything=everything,
+        total_requests=selection.total_requests,
+        cycle_days=rotation.cycle_days,
+    )
     if since is not None:
-        result.new_requests = [r for r in requests if r.created_at > since]
+        changed = list(
+            visible_requests.filter(
+                Q(status=RequestStatus.ACTIVE, created_at__gt=since)
+                | Q(status=RequestStatus.ANSWERED, updated_at__gt=since)
+            )
+            .select_related("partner")
+            .order_by("-updated_at")[:40]
+        )
+        result.new_requests = [r for r in changed if r.status == RequestStatus.ACTIVE][:20]
+        result.answered = [r for r in changed if r.status == RequestStatus.ANSWERED][:20]
         result.new_updates = list(
             RequestUpdate.objects.filter(
                 request__in=visible_requests.active(), created_at__gt=since
             ).select_related("request__partner")[:20]
-        )
-        result.answered = list(
-            visible_requests.filter(
-                status=RequestStatus.ANSWERED, updated_at__gt=since
-            ).select_related("partner")[:20]
         )
     return result
 
@@ -194,11 +322,19 @@ def group_week(group: IntercessorGroup, membership) -> dict:
         ),
     )
     visible = PrayerRequest.objects.visible_to(membership).filter(partner__in=partners)
-    active = list(
-        requests_with_prayers(visible.active(), membership.user)
+    # The active requests, and those answered since the meeting, in one query.
+    listed = list(
+        requests_with_prayers(
+            visible.filter(
+                Q(status=RequestStatus.ACTIVE)
+                | Q(status=RequestStatus.ANSWERED, updated_at__gt=since)
+            ),
+            membership.user,
+        )
         .select_related("partner")
         .order_by("-urgent", "partner__name", "-created_at")
     )
+    active = [r for r in listed if r.status == RequestStatus.ACTIVE]
     by_partner: dict[int, list[WithAnnotations[PrayerRequest, Prayers]]] = {
         p.pk: [] for p in partners
     }
@@ -215,10 +351,10 @@ def group_week(group: IntercessorGroup, membership) -> dict:
             .select_related("request__partner")
             .order_by("-created_at")[:30]
         ),
-        "answered": list(
-            visible.filter(status=RequestStatus.ANSWERED, updated_at__gt=since)
-            .select_related("partner")
-            .order_by("-answered_on")
+        "answered": sorted(
+            (r for r in listed if r.status == RequestStatus.ANSWERED),
+            key=lambda r: (r.answered_on or date.min, r.pk),
+            reverse=True,
         ),
         "checkin_news": list(
             CheckIn.objects.filter(

@@ -30,6 +30,9 @@ from tests.test_url_matrix import MATRIX, VISITORS, World, build_world
 
 pytestmark = pytest.mark.django_db
 
+# The most queries any page may run, session and sign-in included.
+MOST_QUERIES = 12
+
 
 def pages(world: World) -> Iterator[tuple[str, str, str, dict]]:
     for name, case in sorted(MATRIX.items()):
@@ -101,6 +104,8 @@ def test_no_page_runs_more_queries_for_more_rows():
     grow(world, 6)
     large = counts(world)
     print(f"\n{len(small)} pages × visitors measured; most queries: {max(large.values())}")
+    for page, n in sorted(large.items(), key=lambda item: -item[1])[:12]:
+        print(f"  {n:>3}  {page}")
     assert len(small) >= 80 and small.keys() == large.keys()
     grown = {
         page: (small[page], large[page])
@@ -109,4 +114,8 @@ def test_no_page_runs_more_queries_for_more_rows():
     }
     assert not grown, "queries grew with the rows (page, visitor): (before, after)\n" + "\n".join(
         f"{page}: {numbers}" for page, numbers in sorted(grown.items())
+    )
+    over = {page: n for page, n in large.items() if n > MOST_QUERIES}
+    assert not over, f"pages over {MOST_QUERIES} queries (page, visitor): queries\n" + "\n".join(
+        f"{page}: {n}" for page, n in sorted(over.items())
     )

@@ -25,7 +25,7 @@ from intercession.access import (
 from intercession.forms import PrayerForm, PrayerNoteForm
 from intercession.models import PrayerLog
 from partnerships.access import get_request_for
-from partnerships.models import PrayerRequest, RequestUpdate
+from partnerships.models import PrayerRequest
 from partnerships.views.common import query_id
 
 
@@ -38,7 +38,7 @@ def new_key() -> str:
 def today(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     membership = get_praying_membership(request, slug)
     since = services.daily_visit_touch(user=request.user, community=membership.community)
-    daily = selectors.daily_list(membership, since=since)
+    daily = selectors.daily_list(membership, since=since, everything=_everything(request.GET))
     return render(
         request,
         "intercession/today.html",
@@ -48,6 +48,11 @@ def today(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "just_prayed": _just_prayed(request),
         },
     )
+
+
+def _everything(query) -> bool:
+    """Whether the whole list was asked for (``?all=1``) rather than today's ten minutes."""
+    return query.get("all") == "1"
 
 
 def _just_prayed(request: AuthenticatedRequest) -> PrayerLog | None:
@@ -117,7 +122,12 @@ def pray(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         progress = render(
             request,
             "intercession/today.html#progress",
-            {"daily": selectors.daily_list(membership), "oob": True},
+            {
+                "daily": selectors.daily_progress(
+                    membership, everything=_everything(dict(parse_qsl(urlsplit(back).query)))
+                ),
+                "oob": True,
+            },
         )
         card.content += progress.content
         return card
@@ -216,12 +226,10 @@ def pray_through(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     }
     if step < len(cards):
         card = cards[step]
-        context.update(
-            card=card,
-            updates=RequestUpdate.objects.filter(request__in=card.requests).order_by("-created_at")[
-                :5
-            ],
-        )
+        # The daily list brought each request's updates along.
+        updates = [u for r in card.requests for u in r.updates.all()]
+        updates.sort(key=lambda u: u.created_at, reverse=True)
+        context.update(card=card, updates=updates[:5])
         return render(request, "intercession/pray_through.html", context)
     since = _started_at(started, request.user)
     prayed = list(selectors.prayer_log_list(membership).filter(prayed_at__gte=since))
