@@ -6,6 +6,11 @@ Real Celery worker(s) on Redis, PostgreSQL, and an SMTP sink in this process. Re
 - the time from the start of dispatch to the last message received, and messages per second.
 
     .venv/bin/python bench/reminders.py [--due 10000] [--people 100000] [--concurrency 2]
+    .venv/bin/python bench/reminders.py --scale [--workers 2]
+
+``--scale`` fills the database with ``manage.py seed_scale`` instead (200 communities,
+1,000,000 prayers) and makes every one of its intercessors and coordinators due at once: each
+daily list is a different person's, with their own groups' partners.
 
 It creates and drops its own database, ``epaphras_bench``, on the local PostgreSQL, and uses
 Redis database 14.
@@ -42,6 +47,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--scale", action="store_true", help="the seed_scale dataset")
     options = parser.parse_args()
 
     sh("dropdb", "-w", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB)
@@ -81,7 +87,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    seed(options.people, options.due)
+    if options.scale:
+        options.people = options.due = seed_scale()
+    else:
+        seed(options.people, options.due)
     print(
         f"seeded {options.people:,} people ({options.due:,} due) "
         f"in {time.perf_counter() - started:.1f} s"
@@ -163,6 +172,49 @@ def main() -> None:
     controller.stop()
     connection.close()
     sh("dropdb", "-w", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB)
+
+
+def seed_scale() -> int:
+    """seed_scale's dataset, with everyone who prays due now; returns how many."""
+    import io
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import User
+    from notifications.models import Preference
+    from partnerships.models import PRAYING_ROLES
+
+    call_command("seed_scale", allow_production=True, stdout=io.StringIO())
+    now = timezone.now()
+    praying = User.objects.filter(memberships__role__in=PRAYING_ROLES).distinct()
+    rows = Preference.objects.bulk_create(
+        [
+            Preference(
+                user=user,
+                daily_next_at=now - timedelta(seconds=30),
+                weekly_enabled=False,
+                checkin_digest_enabled=False,
+            )
+            for user in praying
+        ],
+        batch_size=5000,
+    )
+    # Nobody else is due: the other kinds wait for another day.
+    Preference.objects.bulk_create(
+        [
+            Preference(
+                user=user,
+                daily_next_at=now + timedelta(hours=6),
+                weekly_enabled=False,
+                checkin_digest_enabled=False,
+            )
+            for user in User.objects.exclude(pk__in=praying.values("pk"))
+        ],
+        batch_size=5000,
+    )
+    return len(rows)
 
 
 def seed(people: int, due: int) -> None:

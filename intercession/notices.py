@@ -42,18 +42,17 @@ class DailyBatch:
     def __init__(self, deliveries: Iterable[Delivery]):
         user_ids = {d.user_id for d in deliveries}
         self.memberships: dict[int, list[Membership]] = defaultdict(list)
-        self.adopted: dict[tuple[int, int], set[int]] = defaultdict(set)
-        self.lists: dict[tuple, selectors.DailyList] = {}
+        self.adopted: dict[tuple[int, int], set[int]] = {}
+        self.lists: dict[tuple, selectors.DailyList] | None = None
         if not user_ids:
             return
         for membership in (
-            Membership.objects.praying().filter(user_id__in=user_ids).select_related("community")
+            Membership.objects.praying()
+            .filter(user_id__in=user_ids)
+            .select_related("community", "user")
         ):
             self.memberships[membership.user_id].append(membership)
-        for user_id, community_id, partner_id in Partner.objects.adopted_by(user_ids).values_list(
-            "intercessor_groups__members", "community_id", "pk"
-        ):
-            self.adopted[user_id, community_id].add(partner_id)
+        self.adopted = selectors.adopted_partners(user_ids)
 
     def praying_memberships(self, user) -> list[Membership]:
         memberships = self.memberships[user.pk]
@@ -62,15 +61,11 @@ class DailyBatch:
         return memberships
 
     def daily_list(self, membership) -> selectors.DailyList:
-        # What a list shows depends on the community, the role (coordinators also see
-        # coordinators-only requests), the partners the person's groups adopt, and the day
-        # (today's ten minutes rotate through the others).
-        adopted = frozenset(self.adopted[membership.user_id, membership.community_id])
-        day = timezone.localdate(timezone=ZoneInfo(membership.user.time_zone))
-        key = (membership.community_id, membership.role, adopted, membership.sees_sensitive, day)
-        if key not in self.lists:
-            self.lists[key] = selectors.daily_list(membership)
-        return self.lists[key]
+        if self.lists is None:
+            # Every list of the batch at once, in a fixed number of queries.
+            everyone = [m for ms in self.memberships.values() for m in ms]
+            self.lists = selectors.daily_lists(everyone, self.adopted)
+        return self.lists[selectors.daily_list_key(membership, self.adopted)]
 
 
 def mailable(request: PrayerRequest) -> bool:

@@ -5,6 +5,7 @@ Each runs a fixed number of queries, however many partners, requests or prayers 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypedDict, cast
@@ -24,6 +25,7 @@ from partnerships.models import (
     PrayerRequest,
     RequestStatus,
     RequestUpdate,
+    Visibility,
 )
 
 if TYPE_CHECKING:
@@ -288,6 +290,138 @@ def daily_list(membership, since: datetime | None = None, everything: bool = Fal
             ).select_related("request__partner")[:20]
         )
     return result
+
+
+@dataclass
+class _Community:
+    """A community's active partners and their active requests, for ``daily_lists``."""
+
+    partners: dict[int, Partner] = field(default_factory=dict)
+    # (pk, partner_id, urgent, created_at, visibility)
+    requests: list[tuple[int, int, bool, datetime, str]] = field(default_factory=list)
+
+
+def visible_today(
+    membership, community: _Community, adopted: set[int]
+) -> tuple[set[int], list[tuple[int, int, bool, datetime]]]:
+    """The partners a praying member carries and the active requests they may pray for, out of
+    their community's: ``Partner.objects.visible_to`` and ``PrayerRequest.objects.visible_to``
+    applied in memory, for many members at once (tests hold the two to the same answers).
+    ``adopted``: the active partners the member's groups adopted."""
+    partners = community.partners
+    if membership.is_coordinator:
+        prayable = {
+            pk for pk, p in partners.items() if membership.sees_sensitive or not p.sensitive
+        }
+        requests = [r for r in community.requests if r[1] in prayable]
+    elif membership.is_intercessor:
+        prayable = adopted & partners.keys()
+        requests = [
+            r
+            for r in community.requests
+            if r[4] != Visibility.COORDINATORS
+            and (r[4] == Visibility.COMMUNITY or r[1] in prayable)
+        ]
+    else:
+        return set(), []
+    return prayable, [(pk, partner_id, urgent, at) for pk, partner_id, urgent, at, _ in requests]
+
+
+def adopted_partners(user_ids) -> dict[tuple[int, int], set[int]]:
+    """The active partners adopted by each person's groups that meet, by (user, community): two
+    queries, however many people (the rule of ``Partner.objects.adopted_by``)."""
+    groups: dict[int, set[int]] = defaultdict(set)
+    for user_id, group_id in IntercessorGroup.members.through.objects.filter(
+        user_id__in=user_ids, intercessorgroup__paused=False
+    ).values_list("user_id", "intercessorgroup_id"):
+        groups[group_id].add(user_id)
+    adopted: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for group_id, partner_id, community_id in IntercessorGroup.partners.through.objects.filter(
+        intercessorgroup_id__in=groups, partner__status=PartnerStatus.ACTIVE
+    ).values_list("intercessorgroup_id", "partner_id", "partner__community_id"):
+        for user_id in groups[group_id]:
+            adopted[user_id, community_id].add(partner_id)
+    return adopted
+
+
+def daily_lists(
+    memberships: list, adopted: dict[tuple[int, int], set[int]]
+) -> dict[tuple, DailyList]:
+    """Today's ten minutes for many praying members at once, as the daily email shows them
+    (no counts): five queries however many members, and one list per ``daily_list_key``.
+    ``adopted[user_id, community_id]``: the active partners each member's groups adopted."""
+    communities: dict[int, _Community] = defaultdict(_Community)
+    community_ids = {m.community_id for m in memberships}
+    for partner in Partner.objects.filter(
+        community_id__in=community_ids, status=PartnerStatus.ACTIVE
+    ).prefetch_related(Prefetch("children", queryset=Child.objects.order_by("birth_year"))):
+        communities[partner.community_id].partners[partner.pk] = partner
+    for row in (
+        PrayerRequest.objects.filter(
+            partner__community_id__in=community_ids,
+            partner__status=PartnerStatus.ACTIVE,
+            status=RequestStatus.ACTIVE,
+        )
+        .order_by("pk")
+        .values_list(
+            "pk", "partner__community_id", "partner_id", "urgent", "created_at", "visibility"
+        )
+    ):
+        communities[row[1]].requests.append((row[0], *row[2:]))
+    now = timezone.now()
+    chosen: dict[tuple, tuple[set[int], Rotation, int]] = {}
+    for membership in memberships:
+        key = daily_list_key(membership, adopted)
+        if key in chosen:
+            continue
+        community = communities[membership.community_id]
+        prayable, rows = visible_today(
+            membership, community, adopted.get((membership.user_id, membership.community_id), set())
+        )
+        day = timezone.localdate(now, ZoneInfo(membership.user.time_zone))
+        chosen[key] = (
+            prayable,
+            ten_minutes([(pk, u, at) for pk, _, u, at in rows], day, now),
+            len(rows),
+        )
+    wanted = {pk for _, rotation, _ in chosen.values() for pk in rotation.chosen}
+    requests = {r.pk: r for r in PrayerRequest.objects.filter(pk__in=wanted)}
+    lists = {}
+    for key, (prayable, rotation, total) in chosen.items():
+        partners = communities[key[0]].partners
+        cards = {pk: PartnerCard(partner=partners[pk]) for pk in prayable}
+        picked = sorted(
+            (requests[pk] for pk in rotation.chosen if pk in requests),
+            key=lambda r: (not r.urgent, r.created_at),
+        )
+        for request in picked:
+            request.partner = partners[request.partner_id]
+            card = cards.setdefault(
+                request.partner_id,
+                PartnerCard(partner=request.partner, adopted=False),
+            )
+            card.requests.append(request)
+        lists[key] = DailyList(
+            cards=sorted(cards.values(), key=lambda c: (not c.urgent, c.partner.name.lower())),
+            since=None,
+            everything=False,
+            total_requests=total,
+            cycle_days=rotation.cycle_days,
+        )
+    return lists
+
+
+def daily_list_key(membership, adopted: dict[tuple[int, int], set[int]]) -> tuple:
+    """What a daily list depends on: the community, the role (coordinators also see
+    coordinators-only requests), whether sensitive partners are kept from the member, the
+    partners their groups adopt, and the day (today's ten minutes rotate through the rest)."""
+    return (
+        membership.community_id,
+        membership.role,
+        membership.sees_sensitive,
+        frozenset(adopted.get((membership.user_id, membership.community_id), set())),
+        timezone.localdate(timezone=ZoneInfo(membership.user.time_zone)),
+    )
 
 
 def prayer_log_list(membership) -> QuerySet[PrayerLog]:
