@@ -7,11 +7,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypedDict, cast
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from accounts.timezones import local_to_aware
@@ -94,6 +106,8 @@ class PartnerCard:
 TEN_MINUTES = 12
 # A request stays "new" on the daily list for its first three days.
 NEW_FOR = timedelta(days=3)
+# The age given to requests that are not new, where only new ones are dated.
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -354,20 +368,23 @@ def daily_lists(
     community_ids = {m.community_id for m in memberships}
     for partner in Partner.objects.filter(
         community_id__in=community_ids, status=PartnerStatus.ACTIVE
-    ).prefetch_related(Prefetch("children", queryset=Child.objects.order_by("birth_year"))):
+    ):
         communities[partner.community_id].partners[partner.pk] = partner
-    for row in (
+    now = timezone.now()
+    # Only a new request's age matters (the newest come first): the rest read none.
+    new_at = Case(When(created_at__gt=now - NEW_FOR, then=F("created_at")), default=None)
+    for pk, community_id, partner_id, urgent, at, visibility in (
         PrayerRequest.objects.filter(
             partner__community_id__in=community_ids,
             partner__status=PartnerStatus.ACTIVE,
             status=RequestStatus.ACTIVE,
         )
         .order_by("pk")
-        .values_list(
-            "pk", "partner__community_id", "partner_id", "urgent", "created_at", "visibility"
-        )
+        .values_list("pk", "partner__community_id", "partner_id", "urgent", new_at, "visibility")
     ):
-        communities[row[1]].requests.append((row[0], *row[2:]))
+        communities[community_id].requests.append(
+            (pk, partner_id, urgent, at or LONG_AGO, visibility)
+        )
     now = timezone.now()
     chosen: dict[tuple, tuple[set[int], Rotation, int]] = {}
     for membership in memberships:
@@ -386,6 +403,12 @@ def daily_lists(
         )
     wanted = {pk for _, rotation, _ in chosen.values() for pk in rotation.chosen}
     requests = {r.pk: r for r in PrayerRequest.objects.filter(pk__in=wanted)}
+    listed = {pk for prayable, _, _ in chosen.values() for pk in prayable}
+    listed |= {r.partner_id for r in requests.values()}
+    prefetch_related_objects(
+        [p for c in communities.values() for pk, p in c.partners.items() if pk in listed],
+        Prefetch("children", queryset=Child.objects.order_by("birth_year")),
+    )
     lists = {}
     for key, (prayable, rotation, total) in chosen.items():
         partners = communities[key[0]].partners
