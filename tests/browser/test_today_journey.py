@@ -105,3 +105,33 @@ def test_pray_through_one_partner_at_a_time(new_page, screenshot):
     page.get_by_role("link", name="Finish").click()
     expect(page.get_by_text("You prayed 2 times, for 2 partners.")).to_be_visible()
     screenshot(page, "pray-through-done-phone")
+
+
+def test_ten_minutes_then_everything_one_tap_away(new_page, screenshot):
+    """A long list: today's ten minutes first, the page saying how the rest come round; one tap
+    shows everything and one tap comes back."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from tests.browser.conftest import DESKTOP
+
+    community, intercessor, visa = setup_world()
+    partner = visa.partner
+    with time_machine.travel(timezone.now() - timedelta(days=10)):
+        for n in range(27):
+            make_request(partner, text=f"Steady request number {n + 1}")
+    for viewport, name in ((None, "phone"), (DESKTOP, "desktop")):
+        page = new_page() if viewport is None else new_page(viewport=viewport)
+        signed_in(page, intercessor)
+        page.goto(f"/c/{community.slug}/today/")
+        scope = page.locator(".list-scope")
+        expect(scope).to_contain_text("About ten minutes")
+        expect(page.locator(".prayable")).to_have_count(12)
+        expect(page.locator(f"#request-{visa.pk}")).to_be_visible()  # urgent: every day
+        screenshot(page, f"today-ten-minutes-{name}")
+        scope.get_by_role("link", name="Show all 30 requests").click()
+        expect(page.locator(".prayable")).to_have_count(30)
+        expect(page.locator(".list-scope")).to_contain_text("Showing all 30 requests.")
+        page.get_by_role("link", name="Back to today’s ten minutes").click()
+        expect(page.locator(".prayable")).to_have_count(12)
