@@ -55,7 +55,18 @@ def navigation(request: HttpRequest) -> dict:
         return current_membership(request, memberships)
 
     nav_membership = SimpleLazyObject(current)
+
+    def key() -> str:
+        """Everything the menu and the tabs show of the person's communities and roles: with it
+        in the cache key, a cached header is never another community's, role's or name's."""
+        here = current()
+        return ";".join(
+            [f"{here.pk if here else ''}"]
+            + [f"{m.pk}:{m.role}:{m.community.slug}:{m.community.name}" for m in memberships]
+        )
+
     return {
+        "nav_key": SimpleLazyObject(key),
         "nav_partner_pages": PARTNER_PAGES,
         "nav_checkin_pages": CHECKIN_PAGES,
         "nav_today_pages": TODAY_PAGES,
