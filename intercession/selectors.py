@@ -450,7 +450,7 @@ def daily_list_key(membership, adopted: dict[tuple[int, int], set[int]]) -> tupl
 def prayer_log_list(membership) -> QuerySet[PrayerLog]:
     """A person's own prayers in a community, newest first: for a coordinator who may not see
     sensitive partners yet (``sees_sensitive``), without those partners."""
-    logs = PrayerLog.objects.filter(user=membership.user, partner__community=membership.community)
+    logs = PrayerLog.objects.filter(user=membership.user, community_id=membership.community_id)
     if not membership.sees_sensitive:
         logs = logs.exclude(partner__sensitive=True)
     return logs.select_related("partner", "request", "group").order_by("-prayed_at")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from intercession.models import IntercessorGroup, PrayerLog
 from intercession.selectors import encouragement_list
 from partnerships.models import (
@@ -160,7 +161,7 @@ def corner_get(membership: Membership, partner: Partner) -> Corner:
         .first(),
         groups=list(
             IntercessorGroup.objects.filter(partners=partner, paused=False)
-            .prefetch_related("members")
+            .prefetch_related(Prefetch("members", queryset=User.objects.order_by("name", "pk")))
             .order_by("name")
         ),
         prayers_this_month=totals["prayers"],

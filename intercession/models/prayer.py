@@ -79,17 +79,37 @@ class PrayerKind(models.TextChoices):
     GROUP = "group", _("Group")
 
 
+class PrayerLogManager(models.Manager["PrayerLog"]):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, with each prayer's community taken from its partner where not given."""
+        objs = list(objs)
+        missing = {log.partner_id for log in objs if log.community_id is None}
+        if missing:
+            communities = dict(
+                Partner.objects.filter(pk__in=missing).values_list("pk", "community_id")
+            )
+            for log in objs:
+                if log.community_id is None:
+                    log.community_id = communities[log.partner_id]
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class PrayerLog(models.Model):
     """One prayer: who prayed, for which partner (and request, if one), when.
 
     Counts are always derived from these rows, never stored, so they stay exact however many
-    people pray at once.
+    people pray at once. ``community`` is the partner's, kept beside it so that a person's
+    prayers in one community are read newest first from one index.
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prayer_logs"
     )
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="prayer_logs")
+    # Always the partner's (a partner never moves community): set on save and bulk_create.
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     request = models.ForeignKey(
         PrayerRequest,
         on_delete=models.CASCADE,
@@ -115,6 +135,8 @@ class PrayerLog(models.Model):
     # The form's one-time key: a double tap sends the same key twice and records one prayer.
     client_key = models.CharField(max_length=40, blank=True)
 
+    objects = PrayerLogManager()
+
     class Meta:
         ordering = ["-prayed_at"]
         constraints = [
@@ -128,10 +150,20 @@ class PrayerLog(models.Model):
             models.Index(fields=["partner", "prayed_at"]),
             models.Index(fields=["request", "prayed_at"]),
             models.Index(fields=["user", "prayed_at"]),
+            models.Index(fields=["user", "community", "prayed_at"]),
         ]
 
     def __str__(self) -> str:
         return f"Prayer #{self.pk} for {self.partner}"
+
+    def save(self, *args, **kwargs):
+        if self.community_id is None:
+            self.community_id = (
+                self.partner.community_id
+                if "partner" in self._state.fields_cache
+                else Partner.objects.values_list("community_id", flat=True).get(pk=self.partner_id)
+            )
+        super().save(*args, **kwargs)
 
 
 class GroupMeeting(models.Model):

@@ -418,13 +418,29 @@ class Builder:
 
     def prayers(self) -> None:
         busy_partners = [p for g in self.groups_of_busy_intercessor for p in g.partners.all()]
-        columns = ["user_id", "partner_id", "request_id", "kind", "prayed_at", "note"]
+        columns = [
+            "user_id",
+            "partner_id",
+            "community_id",
+            "request_id",
+            "kind",
+            "prayed_at",
+            "note",
+        ]
 
         def row(user: User, partner: Partner) -> tuple:
             requests = self.requests_of.get(partner.pk)
             request = self.rng.choice(requests) if requests and self.rng.random() < 0.85 else None
             note = "Prayed on the way to work." if self.rng.random() < 0.05 else ""
-            return (user.pk, partner.pk, request and request.pk, "personal", self.ago(720), note)
+            return (
+                user.pk,
+                partner.pk,
+                partner.community_id,
+                request and request.pk,
+                "personal",
+                self.ago(720),
+                note,
+            )
 
         def rows() -> Iterator[tuple]:
             for _ in range(self.o["busy_prayers"]):
