@@ -306,6 +306,7 @@ def build_pages(dataset: str) -> list[Page]:
         Page("testimonies", reverse("testimonies:testimony_list", args=[slug]), "intercessor"),
         Page("partner's corner", reverse("testimonies:corner", args=[slug]), "partner"),
         Page("group week", reverse("intercession:group", args=[slug, group.pk]), "intercessor"),
+        Page("prayer record", reverse("intercession:record", args=[slug]), "intercessor"),
         Page(
             "I prayed (htmx)",
             reverse("intercession:pray", args=[slug]),
