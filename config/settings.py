@@ -123,14 +123,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+RANDOM_PAGE_COST = env("EPAPHRAS_PG_RANDOM_PAGE_COST", "1.1")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and RANDOM_PAGE_COST:
     # What the planner takes a random read to cost against a sequential one. PostgreSQL's
     # default (4) is for spinning disks: with it, a page that follows a community's few partners
     # to their requests scans every community's requests instead (17 ms against 1 ms with
     # 200 communities; docs/performance.md). 1.1 suits SSDs and a database held in memory.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c random_page_cost={float(env('EPAPHRAS_PG_RANDOM_PAGE_COST', '1.1'))}"
-    )
+    # Empty: leave it to the database (a pooler that refuses startup options).
+    try:
+        cost = float(RANDOM_PAGE_COST)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "EPAPHRAS_PG_RANDOM_PAGE_COST must be a number, or empty to leave it to PostgreSQL."
+        ) from None
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c random_page_cost={cost}".strip()
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # SQLite keeps no persistent connections worth checking; WAL lets the worker read while

@@ -11,6 +11,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from allauth.mfa.models import Authenticator
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -43,19 +45,27 @@ class DailyBatch:
         user_ids = {d.user_id for d in deliveries}
         self.memberships: dict[int, list[Membership]] = defaultdict(list)
         self.adopted: dict[tuple[int, int], set[int]] = {}
-        self.lists: dict[tuple, selectors.DailyList] | None = None
+        self.lists: dict[int, selectors.DailyList] | None = None
+        self.two_factor: dict[int, bool] = {}
         if not user_ids:
             return
+        totp = Authenticator.objects.filter(user=OuterRef("user_id"), type=Authenticator.Type.TOTP)
         for membership in (
             Membership.objects.praying()
             .filter(user_id__in=user_ids)
             .select_related("community", "user")
+            .annotate(two_factor=Exists(totp))
         ):
+            self.two_factor[membership.user_id] = membership.user.has_two_factor = (
+                membership.two_factor
+            )
             self.memberships[membership.user_id].append(membership)
         self.adopted = selectors.adopted_partners(user_ids)
 
     def praying_memberships(self, user) -> list[Membership]:
         memberships = self.memberships[user.pk]
+        if user.pk in self.two_factor:
+            user.has_two_factor = self.two_factor[user.pk]
         for membership in memberships:
             membership.user = user
         return memberships
@@ -65,7 +75,8 @@ class DailyBatch:
             # Every list of the batch at once, in a fixed number of queries.
             everyone = [m for ms in self.memberships.values() for m in ms]
             self.lists = selectors.daily_lists(everyone, self.adopted)
-        return self.lists[selectors.daily_list_key(membership, self.adopted)]
+        found = self.lists.get(membership.pk)
+        return found if found is not None else selectors.daily_list(membership)
 
 
 def mailable(request: PrayerRequest) -> bool:

@@ -5,7 +5,7 @@ Each runs a fixed number of queries, however many partners, requests or prayers 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, TypedDict, cast
@@ -96,6 +96,8 @@ class PartnerCard:
     requests: list = field(default_factory=list)
     prayed_today: bool = False
     adopted: bool = True
+    # The partner's other requests, not in today's ten minutes: they come on other days.
+    later: int = 0
 
     @property
     def urgent(self) -> bool:
@@ -176,10 +178,13 @@ def ten_minutes(rows: list[tuple[int, bool, datetime]], day: date, now: datetime
         for pk, is_urgent, created in sorted(rows, key=lambda row: row[2], reverse=True)
         if not is_urgent and created > now - NEW_FOR
     ]
-    first, first_cycle = _in_turn(urgent + new, TEN_MINUTES * 2 // 3, day)
+    # The same number of slots every day for each part, so that each part's turn comes
+    # round at a steady pace.
+    first_slots = min(len(urgent + new), TEN_MINUTES * 2 // 3)
+    first, first_cycle = _in_turn(urgent + new, first_slots, day)
     taken = set(urgent + new)
     rest = sorted(pk for pk, _, _ in rows if pk not in taken)
-    others, cycle = _in_turn(rest, TEN_MINUTES - len(first), day)
+    others, cycle = _in_turn(rest, TEN_MINUTES - first_slots, day)
     return Rotation(first + others, cycle_days=max(first_cycle, cycle))
 
 
@@ -195,6 +200,8 @@ class _Selection:
     prayable: set[int]
     # Those, and the partners of the requests chosen (some shared with the whole community).
     on_list: set[int]
+    # Per partner, how many of their requests are not in today's share.
+    later: dict[int, int]
 
 
 def _selection(membership, everything: bool) -> _Selection:
@@ -217,7 +224,8 @@ def _selection(membership, everything: bool) -> _Selection:
         chosen = PrayerRequest.objects.filter(pk__in=rotation.chosen)
     chosen_ids = set(rotation.chosen)
     on_list = prayable | {partner_id for pk, partner_id, _, _ in rows if pk in chosen_ids}
-    return _Selection(visible_requests, chosen, rotation, len(rows), prayable, on_list)
+    later = Counter(partner_id for pk, partner_id, _, _ in rows if pk not in chosen_ids)
+    return _Selection(visible_requests, chosen, rotation, len(rows), prayable, on_list, later)
 
 
 @dataclass(frozen=True)
@@ -271,7 +279,12 @@ def daily_list(membership, since: datetime | None = None, everything: bool = Fal
         .prefetch_related(Prefetch("children", queryset=Child.objects.order_by("birth_year")))
     )
     cards = {
-        p.pk: PartnerCard(partner=p, adopted=p.pk in prayable, prayed_today=p.prayed_today)
+        p.pk: PartnerCard(
+            partner=p,
+            adopted=p.pk in prayable,
+            prayed_today=p.prayed_today,
+            later=selection.later[p.pk],
+        )
         for p in partners
     }
     for request in sorted(requests, key=_request_order):
@@ -294,7 +307,10 @@ def daily_list(membership, since: datetime | None = None, everything: bool = Fal
                 | Q(status=RequestStatus.ANSWERED, updated_at__gt=since)
             )
             .select_related("partner")
-            .order_by("-updated_at")[:40]
+            # Answered ones first: however many new ones there are, the answers are told.
+            .order_by(Case(When(status=RequestStatus.ANSWERED, then=0), default=1), "-updated_at")[
+                :40
+            ]
         )
         result.new_requests = [r for r in changed if r.status == RequestStatus.ACTIVE][:20]
         result.answered = [r for r in changed if r.status == RequestStatus.ANSWERED][:20]
@@ -360,10 +376,12 @@ def adopted_partners(user_ids) -> dict[tuple[int, int], set[int]]:
 
 def daily_lists(
     memberships: list, adopted: dict[tuple[int, int], set[int]]
-) -> dict[tuple, DailyList]:
+) -> dict[int, DailyList]:
     """Today's ten minutes for many praying members at once, as the daily email shows them
-    (no counts): five queries however many members, and one list per ``daily_list_key``.
-    ``adopted[user_id, community_id]``: the active partners each member's groups adopted."""
+    (no counts), by membership: four queries however many members (and whether coordinators
+    have two-factor, where their community asks: set ``user.has_two_factor`` to spare it), one
+    list per ``daily_list_key``. ``adopted[user_id, community_id]``: the active partners each
+    member's groups adopted."""
     communities: dict[int, _Community] = defaultdict(_Community)
     community_ids = {m.community_id for m in memberships}
     for partner in Partner.objects.filter(
@@ -387,8 +405,9 @@ def daily_lists(
         )
     now = timezone.now()
     chosen: dict[tuple, tuple[set[int], Rotation, int]] = {}
+    keys: dict[int, tuple] = {}
     for membership in memberships:
-        key = daily_list_key(membership, adopted)
+        key = keys[membership.pk] = daily_list_key(membership, adopted)
         if key in chosen:
             continue
         community = communities[membership.community_id]
@@ -413,8 +432,13 @@ def daily_lists(
     for key, (prayable, rotation, total) in chosen.items():
         partners = communities[key[0]].partners
         cards = {pk: PartnerCard(partner=partners[pk]) for pk in prayable}
+        # A request whose partner became active while the batch was read waits for tomorrow.
         picked = sorted(
-            (requests[pk] for pk in rotation.chosen if pk in requests),
+            (
+                requests[pk]
+                for pk in rotation.chosen
+                if pk in requests and requests[pk].partner_id in partners
+            ),
             key=lambda r: (not r.urgent, r.created_at),
         )
         for request in picked:
@@ -425,13 +449,16 @@ def daily_lists(
             )
             card.requests.append(request)
         lists[key] = DailyList(
-            cards=sorted(cards.values(), key=lambda c: (not c.urgent, c.partner.name.lower())),
+            # By the name the email shows: a sensitive partner's alias, never their name.
+            cards=sorted(
+                cards.values(), key=lambda c: (not c.urgent, c.partner.public_name.lower())
+            ),
             since=None,
             everything=False,
             total_requests=total,
             cycle_days=rotation.cycle_days,
         )
-    return lists
+    return {pk: lists[key] for pk, key in keys.items()}
 
 
 def daily_list_key(membership, adopted: dict[tuple[int, int], set[int]]) -> tuple:

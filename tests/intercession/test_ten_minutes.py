@@ -51,6 +51,22 @@ def test_every_request_comes_round_within_the_cycle_and_no_day_runs_long(count):
     assert seen == set(range(1, count + 1))
 
 
+@pytest.mark.parametrize(
+    ("count", "urgent"), [(24, 9), (100, 20), (60, 8), (163, 16), (30, 30), (200, 3)]
+)
+def test_no_request_waits_longer_than_the_page_says(count, urgent):
+    """Whatever mix of urgent and other requests: on any run of ``cycle_days`` days in a row,
+    every request comes at least once."""
+    listed = rows(count, urgent=urgent)
+    start = date(2026, 12, 1)
+    shown = [set(ten_minutes(listed, day, NOW).chosen) for day in days(start, 60)]
+    cycle = ten_minutes(listed, start, NOW).cycle_days
+    assert all(ten_minutes(listed, d, NOW).cycle_days == cycle for d in days(start, 60))
+    for first in range(60 - cycle):
+        window = set().union(*shown[first : first + cycle])
+        assert window == set(range(1, count + 1)), (first, cycle)
+
+
 def test_urgent_and_new_requests_come_first_every_day():
     listed = rows(60, urgent=2, new=3)
     for day in days(date(2026, 12, 1), 10):
@@ -131,3 +147,19 @@ def test_the_progress_line_after_a_tap_counts_the_same_list_as_the_page(
         )
         assert 'id="today-progress" hx-swap-oob="true"' in tap
         assert f"prayed for {after} of 2 partners today" in tap
+
+
+@pytest.mark.django_db
+def test_a_partner_whose_requests_come_on_other_days_says_so(
+    intercessor_client, community, intercessor
+):
+    busy, quiet = make_partner(community, name="Busy Partner"), make_partner(community)
+    make_group(community, members=[intercessor], partners=[busy, quiet])
+    with time_machine.travel(timezone.now() - timedelta(days=10)):
+        for n in range(30):
+            make_request(busy, text=f"Request number {n}.")
+    html = intercessor_client.get(reverse("intercession:today", args=[community.slug])).content
+    page = html.decode()
+    assert "20 more requests come round on other days." in page
+    # The partner with no request at all is still one to pray for by name.
+    assert page.count("No requests right now") == 1
