@@ -163,3 +163,27 @@ def test_a_partner_whose_requests_come_on_other_days_says_so(
     assert "20 more requests come round on other days." in page
     # The partner with no request at all is still one to pray for by name.
     assert page.count("No requests right now") == 1
+
+
+@pytest.mark.django_db
+def test_answers_since_the_last_visit_are_told_however_many_requests_are_new(
+    intercessor_client, community, intercessor
+):
+    from partnerships.models import PrayerRequest
+
+    partner = make_partner(community)
+    make_group(community, members=[intercessor], partners=[partner])
+    url = reverse("intercession:today", args=[community.slug])
+    with time_machine.travel(timezone.now() - timedelta(hours=5)):
+        answered = make_request(partner, text="The visa came through.")
+        intercessor_client.get(url)  # the last visit
+    # Answered an hour ago; since then, many new requests, each changed later than the answer.
+    PrayerRequest.objects.filter(pk=answered.pk).update(
+        status="answered",
+        answered_on=timezone.localdate(),
+        updated_at=timezone.now() - timedelta(hours=1),
+    )
+    for n in range(45):
+        make_request(partner, text=f"New request {n}.")
+    page = intercessor_client.get(url).content.decode()
+    assert "The visa came through." in page
