@@ -11,8 +11,6 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from allauth.mfa.models import Authenticator
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,27 +44,23 @@ class DailyBatch:
         self.memberships: dict[int, list[Membership]] = defaultdict(list)
         self.adopted: dict[tuple[int, int], set[int]] = {}
         self.lists: dict[int, selectors.DailyList] | None = None
-        self.two_factor: dict[int, bool] = {}
         if not user_ids:
             return
-        totp = Authenticator.objects.filter(user=OuterRef("user_id"), type=Authenticator.Type.TOTP)
         for membership in (
             Membership.objects.praying()
             .filter(user_id__in=user_ids)
             .select_related("community", "user")
-            .annotate(two_factor=Exists(totp))
+            .with_two_factor()
         ):
-            self.two_factor[membership.user_id] = membership.user.has_two_factor = (
-                membership.two_factor
-            )
+            membership.user.has_two_factor = membership.two_factor
             self.memberships[membership.user_id].append(membership)
         self.adopted = selectors.adopted_partners(user_ids)
 
     def praying_memberships(self, user) -> list[Membership]:
         memberships = self.memberships[user.pk]
-        if user.pk in self.two_factor:
-            user.has_two_factor = self.two_factor[user.pk]
         for membership in memberships:
+            # The delivery's own user object takes the place of the one loaded here.
+            user.has_two_factor = membership.user.has_two_factor
             membership.user = user
         return memberships
 

@@ -403,7 +403,6 @@ def daily_lists(
         communities[community_id].requests.append(
             (pk, partner_id, urgent, at or LONG_AGO, visibility)
         )
-    now = timezone.now()
     chosen: dict[tuple, tuple[set[int], Rotation, int]] = {}
     keys: dict[int, tuple] = {}
     for membership in memberships:
@@ -414,10 +413,10 @@ def daily_lists(
         prayable, rows = visible_today(
             membership, community, adopted.get((membership.user_id, membership.community_id), set())
         )
-        day = timezone.localdate(now, ZoneInfo(membership.user.time_zone))
         chosen[key] = (
             prayable,
-            ten_minutes([(pk, u, at) for pk, _, u, at in rows], day, now),
+            # The key ends with the member's local day.
+            ten_minutes([(pk, u, at) for pk, _, u, at in rows], key[-1], now),
             len(rows),
         )
     wanted = {pk for _, rotation, _ in chosen.values() for pk in rotation.chosen}

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -49,10 +49,7 @@ def memberships_of(user) -> list[Membership]:
     """All of a person's memberships with their communities, in one query, each carrying
     ``user`` itself; whether the person signs in with two-factor comes along, so that
     ``user.has_two_factor`` asks nothing more."""
-    from allauth.mfa.models import Authenticator
-
-    totp = Authenticator.objects.filter(user=OuterRef("user_id"), type=Authenticator.Type.TOTP)
-    rows = list(Membership.objects.for_user(user).annotate(two_factor=Exists(totp)))
+    rows = list(Membership.objects.for_user(user).with_two_factor())
     if rows:
         user.has_two_factor = rows[0].two_factor
     memberships: list[Membership] = list(rows)

@@ -158,11 +158,7 @@ class PrayerLog(models.Model):
 
     def save(self, *args, **kwargs):
         if self.community_id is None:
-            self.community_id = (
-                self.partner.community_id
-                if "partner" in self._state.fields_cache
-                else Partner.objects.values_list("community_id", flat=True).get(pk=self.partner_id)
-            )
+            self.community_id = self.partner.community_id
         super().save(*args, **kwargs)
 
 

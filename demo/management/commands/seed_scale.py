@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from datetime import time as clock
 
@@ -68,6 +68,15 @@ TEXTS = [
 BATCH = 5000
 BUSY_SLUG = "busy"
 BUSY_PARTNERS, BUSY_INTERCESSORS, BUSY_GROUPS = 30, 200, 10
+
+
+def link(relation, pairs: Iterable[tuple]) -> None:
+    """Rows of a many-to-many relation (``Model.field``) from (owner, other) pairs, in batches."""
+    field, through = relation.field, relation.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    through.objects.bulk_create(
+        [through(**{source: owner, target: other}) for owner, other in pairs], batch_size=BATCH
+    )
 
 
 class Command(BaseCommand):
@@ -256,13 +265,7 @@ class Builder:
             ],
             batch_size=BATCH,
         )
-        Partner.stewards.through.objects.bulk_create(
-            [
-                Partner.stewards.through(partner=p, user=self.coordinator[p.community_id])
-                for p in partners
-            ],
-            batch_size=BATCH,
-        )
+        link(Partner.stewards, ((p, self.coordinator[p.community_id]) for p in partners))
         # The busy community's first partner signs in to their corner.
         busy = partners[0]
         user = User.objects.create(
@@ -305,23 +308,13 @@ class Builder:
             members.append(chosen_people)
             adopted.append(chosen_partners)
         groups = IntercessorGroup.objects.bulk_create(rows, batch_size=BATCH)
-        through = IntercessorGroup.members.through
-        through.objects.bulk_create(
-            [
-                through(intercessorgroup=g, user=u)
-                for g, us in zip(groups, members, strict=True)
-                for u in us
-            ],
-            batch_size=BATCH,
+        link(
+            IntercessorGroup.members,
+            ((g, u) for g, us in zip(groups, members, strict=True) for u in us),
         )
-        adoptions = IntercessorGroup.partners.through
-        adoptions.objects.bulk_create(
-            [
-                adoptions(intercessorgroup=g, partner=p)
-                for g, ps in zip(groups, adopted, strict=True)
-                for p in ps
-            ],
-            batch_size=BATCH,
+        link(
+            IntercessorGroup.partners,
+            ((g, p) for g, ps in zip(groups, adopted, strict=True) for p in ps),
         )
         meetings = GroupMeeting.objects.bulk_create(
             [
@@ -405,14 +398,13 @@ class Builder:
                 )
             )
         checkins = CheckIn.objects.bulk_create(rows, batch_size=BATCH)
-        through = CheckIn.attendees.through
-        through.objects.bulk_create(
-            [
-                through(checkin=c, user=self.coordinator[c.partner.community_id])
+        link(
+            CheckIn.attendees,
+            (
+                (c, self.coordinator[c.partner.community_id])
                 for c in checkins
                 if c.status == CheckInStatus.HELD
-            ],
-            batch_size=BATCH,
+            ),
         )
         self.step(f"{len(checkins):,} check-ins")
 
@@ -486,14 +478,7 @@ class Builder:
             for r in chosen
         ]
         testimonies = Testimony.objects.bulk_create(rows, batch_size=BATCH)
-        through = Testimony.requests.through
-        through.objects.bulk_create(
-            [
-                through(testimony=t, prayerrequest=r)
-                for t, r in zip(testimonies, chosen, strict=True)
-            ],
-            batch_size=BATCH,
-        )
+        link(Testimony.requests, zip(testimonies, chosen, strict=True))
         notices = []
         for testimony in testimonies:
             people = self.intercessors[testimony.partner.community_id]
