@@ -4,7 +4,20 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Weekday(models.IntegerChoices):
+    """The days of a person's week, numbered as ``date.weekday()`` does."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 @cache

@@ -7,6 +7,13 @@ Real Celery worker(s) on Redis, PostgreSQL, and an SMTP sink in this process. Re
 
     .venv/bin/python bench/reminders.py [--due 10000] [--people 100000] [--concurrency 2]
     .venv/bin/python bench/reminders.py --scale [--workers 2]
+    .venv/bin/python bench/reminders.py --world 50000
+
+``--world N`` builds the same dataset with N intercessors spread over the world's time zones,
+each with their daily list at a wall-clock time of their own zone, and runs the real beat: each
+UTC offset's people fall due together, one offset a minute (the 24 hours between the world's
+mornings compressed into a quarter of an hour, so the bursts come closer together than they
+ever would), and every message is compared with its own due time.
 
 ``--scale`` fills the database with ``manage.py seed_scale`` instead (200 communities,
 1,000,000 prayers) and makes every one of its intercessors and coordinators due at once: each
@@ -48,6 +55,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--scale", action="store_true", help="the seed_scale dataset")
+    parser.add_argument(
+        "--world", type=int, metavar="N", help="N intercessors over the world's time zones"
+    )
     options = parser.parse_args()
 
     sh("dropdb", "-w", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB)
@@ -62,13 +72,15 @@ def main() -> None:
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
 
-    received = []
+    received: list[float] = []
+    arrivals: dict[str, float] = {}  # recipient → wall-clock time the message arrived
     lock = threading.Lock()
 
     class Sink:
         async def handle_DATA(self, server, session, envelope):  # noqa: N802
             with lock:
                 received.append(time.perf_counter())
+                arrivals.setdefault(envelope.rcpt_tos[0], time.time())
             return "250 OK"
 
     import socket
@@ -87,6 +99,20 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
+    if options.world:
+        due_at = seed_world(options.world)
+        print(
+            f"seeded {len(due_at):,} people over the world in {time.perf_counter() - started:.1f} s"
+        )
+        world(options, due_at, arrivals)
+    else:
+        burst(options, started, received)
+    controller.stop()
+    sh("dropdb", "-w", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB)
+
+
+def burst(options, started: float, received: list[float]) -> None:
+    """Everyone due at once, dispatched by hand."""
     if options.scale:
         options.people = options.due = seed_scale()
     else:
@@ -119,35 +145,7 @@ def main() -> None:
         f"{min(timings) * 1000:.1f} ms (best of 5)"
     )
 
-    workers = []
-    # Workers run as in production: persistent connections, DEBUG off (no query log).
-    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DJANGO_DEBUG": "false"}
-    for n in range(options.workers):
-        log = Path(f"/tmp/epaphras-bench-worker-{n}.log").open("w")  # noqa: SIM115 — the worker keeps it
-        workers.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--loglevel=WARNING",
-                    f"--concurrency={options.concurrency}",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "--without-heartbeat",
-                    "--hostname",
-                    f"bench{n}@%h",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
+    workers = start_workers(options)
     time.sleep(6)
 
     from notifications.dispatch import dispatch_due
@@ -166,12 +164,173 @@ def main() -> None:
         f"received {len(received):,} messages; last one {t2 - t0:.1f} s after dispatch began; "
         f"{len(received) / (t2 - t0):.0f} messages/s end to end"
     )
-    for w in workers:
-        os.killpg(w.pid, 15)
-        w.wait(timeout=30)
-    controller.stop()
+    stop(workers)
     connection.close()
-    sh("dropdb", "-w", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DB)
+
+
+def start_workers(options, beat: bool = False) -> list[subprocess.Popen]:
+    """Worker processes as in production: persistent connections, DEBUG off (no query log);
+    with ``beat``, the one beat process too."""
+    env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600", "DJANGO_DEBUG": "false"}
+    commands = [
+        [
+            "worker",
+            "--loglevel=WARNING",
+            f"--concurrency={options.concurrency}",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            "--hostname",
+            f"bench{n}@%h",
+        ]
+        for n in range(options.workers)
+    ]
+    if beat:
+        schedule = Path("/tmp/epaphras-bench-beat-schedule")
+        schedule.unlink(missing_ok=True)
+        commands.append(["beat", "--loglevel=WARNING", "--schedule", str(schedule)])
+    processes = []
+    for n, command in enumerate(commands):
+        log = Path(f"/tmp/epaphras-bench-{command[0]}-{n}.log").open("w")  # noqa: SIM115 — the process keeps it
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", *command],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    return processes
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+
+
+# How the world's intercessors might spread over UTC offsets in December (per cent), and a
+# zone for each offset. One offset falls due each minute of the run, in this order.
+WORLD = [
+    (-8, 3, "America/Los_Angeles"),
+    (-7, 2, "America/Denver"),
+    (-6, 6, "America/Mexico_City"),
+    (-5, 10, "America/New_York"),
+    (-4, 3, "America/Santiago"),
+    (-3, 8, "America/Sao_Paulo"),
+    (0, 6, "Europe/London"),
+    (1, 14, "Africa/Lagos"),
+    (2, 8, "Africa/Johannesburg"),
+    (3, 8, "Africa/Nairobi"),
+    (5.5, 8, "Asia/Kolkata"),
+    (7, 4, "Asia/Jakarta"),
+    (8, 12, "Asia/Manila"),
+    (9, 4, "Asia/Seoul"),
+    (10, 3, "Australia/Brisbane"),
+    (13, 1, "Pacific/Auckland"),
+]
+
+
+def seed_world(people: int) -> dict[str, float]:
+    """seed_scale's dataset with ``people`` intercessors, each in a zone of ``WORLD`` with a
+    daily time of their own zone; returns each address's due time (Unix seconds)."""
+    import io
+    import random
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import User
+    from notifications import schedule
+    from notifications.models import Preference
+    from partnerships.models import PRAYING_ROLES
+
+    call_command("seed_scale", allow_production=True, intercessors=people, stdout=io.StringIO())
+    praying = list(
+        User.objects.filter(memberships__role__in=PRAYING_ROLES).distinct().order_by("pk")
+    )
+    rng = random.Random(7)
+    weights = [w for _, w, _ in WORLD]
+    # The first offset falls due two and a half minutes from now (the beat's first tick is a
+    # minute after it starts), then one a minute.
+    first = (timezone.now() + timedelta(minutes=3)).replace(second=0, microsecond=0)
+    now = timezone.now()
+    due_at, preferences = {}, []
+    for user in praying:
+        k = rng.choices(range(len(WORLD)), weights)[0]
+        zone = schedule.ZoneInfo(WORLD[k][2])
+        instant = first + timedelta(minutes=k)
+        local = instant.astimezone(zone).time()
+        user.time_zone = WORLD[k][2]
+        next_at = schedule.next_daily(local, zone, now)
+        assert next_at == instant, (next_at, instant)
+        preferences.append(
+            Preference(
+                user=user,
+                daily_time=local,
+                daily_next_at=next_at,
+                weekly_enabled=False,
+                checkin_digest_enabled=False,
+            )
+        )
+        due_at[user.email] = instant.timestamp()
+    User.objects.bulk_update(praying, ["time_zone"], batch_size=5000)
+    Preference.objects.bulk_create(preferences, batch_size=5000)
+    Preference.objects.bulk_create(
+        [
+            Preference(
+                user=user,
+                daily_next_at=now + timedelta(hours=6),
+                weekly_enabled=False,
+                checkin_digest_enabled=False,
+            )
+            for user in User.objects.exclude(pk__in=[u.pk for u in praying])
+        ],
+        batch_size=5000,
+    )
+    return due_at
+
+
+def world(options, due_at: dict[str, float], arrivals: dict[str, float]) -> None:
+    """Real workers and the real beat; every message measured against its own due time."""
+    from django.db import connection
+
+    connection.cursor().execute("ANALYZE")
+    connection.close()
+    processes = start_workers(options, beat=True)
+    last_due = max(due_at.values())
+    deadline = last_due + 600
+    while len(arrivals) < len(due_at) and time.time() < deadline:
+        time.sleep(1)
+    stop(processes)
+    late = sorted(arrivals[a] - due_at[a] for a in arrivals if a in due_at)
+    missing = len(due_at) - len(late)
+    if not late:
+        print("no message arrived")
+        return
+
+    def pct(q: float) -> float:
+        return late[min(len(late) - 1, int(q * len(late)))]
+
+    print(
+        f"received {len(late):,} of {len(due_at):,} ({missing:,} missing); after its own due "
+        f"time: p50 {pct(0.5):.0f} s, p95 {pct(0.95):.0f} s, max {late[-1]:.0f} s, "
+        f"{sum(1 for x in late if x > 120):,} more than 2 minutes late"
+    )
+    print("offset  people  first  last  (seconds after the offset's due time)")
+    for k, (offset, _, zone) in enumerate(WORLD):
+        instant = min(due_at.values()) + 60 * k
+        mine = sorted(
+            arrivals[a] - instant for a, d in due_at.items() if d == instant and a in arrivals
+        )
+        count = sum(1 for d in due_at.values() if d == instant)
+        if mine:
+            print(f"{offset:+6}  {count:6,}  {mine[0]:5.0f}  {mine[-1]:4.0f}  {zone}")
+    span = max(arrivals.values()) - min(arrivals.values())
+    print(f"{len(arrivals) / span:.0f} messages/s from the first arrival to the last")
 
 
 def seed_scale() -> int:

@@ -56,6 +56,41 @@ def get_link_target(user_id: int, request_id: int) -> tuple[User, PrayerRequest,
     return user, prayer_request, membership
 
 
+def get_link_targets(
+    user_id: int, request_ids: list[int]
+) -> tuple[User, list[tuple[PrayerRequest, Membership]]] | None:
+    """For a signed “I prayed for all of these” link: the person, and each of the requests
+    they may still see with their praying membership (in the order of the link); None when
+    the account is gone. A fixed number of queries, plus one for each community."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    memberships = {
+        m.community_id: m
+        for m in Membership.objects.praying().filter(user=user).select_related("community")
+    }
+    for membership in memberships.values():
+        membership.user = user
+    requests = {
+        r.pk: r
+        for r in PrayerRequest.objects.select_related("partner__community").filter(
+            pk__in=request_ids[:100], partner__community_id__in=memberships
+        )
+    }
+    visible: set[int] = set()
+    for community_id in {r.partner.community_id for r in requests.values()}:
+        visible |= set(
+            PrayerRequest.objects.visible_to(memberships[community_id])
+            .filter(pk__in=requests)
+            .values_list("pk", flat=True)
+        )
+    return user, [
+        (requests[pk], memberships[requests[pk].partner.community_id])
+        for pk in dict.fromkeys(request_ids)
+        if pk in visible
+    ]
+
+
 def get_own_prayer(membership: Membership, pk: int) -> PrayerLog:
     log = get_object_or_404(
         PrayerLog.objects.filter(partner__community_id=membership.community_id), pk=pk

@@ -11,7 +11,10 @@ class IntercessionConfig(AppConfig):
     def ready(self) -> None:
         from intercession import notices
         from intercession.access import adopted
+        from intercession.calendar import group_events
+        from partnerships.calendar import feed_source_register
         from partnerships.models.partners import adoption_register
 
         adoption_register(adopted)
+        feed_source_register(group_events)
         notices.register()

@@ -21,7 +21,7 @@ from notifications import kinds, schedule
 from notifications.emails import absolute
 from notifications.kinds import Due, KindSpec, Message, NothingToSend
 from notifications.models import Delivery, Kind
-from notifications.tokens import action_token
+from notifications.tokens import action_token, list_action_token
 from partnerships.models import PRAYING_ROLES, Membership, Partner, PrayerRequest, Visibility
 from partnerships.notices import praying
 
@@ -85,6 +85,11 @@ def daily_message(delivery: Delivery, batch: DailyBatch) -> Message:
     if timezone.now() >= schedule.local_day_end(delivery.local_date, zone):
         raise NothingToSend("the day it was for is over")
     sections: list[dict[str, Any]] = []
+
+    def link(name: str, action: str, target_id: int) -> str:
+        token = action_token(action=action, user_id=user.pk, target_id=target_id)
+        return absolute(reverse(name, args=[token]))
+
     for membership in batch.praying_memberships(user):
         daily = batch.daily_list(membership)
         if not daily.cards:
@@ -102,18 +107,11 @@ def daily_message(delivery: Delivery, batch: DailyBatch) -> Message:
                     "family": "" if partner.sensitive else partner.family_summary,
                     "requests": [
                         {
+                            "pk": r.pk,
                             "text": r.text,
                             "urgent": r.urgent,
-                            "prayed_url": absolute(
-                                reverse(
-                                    "intercession:prayed_link",
-                                    args=[
-                                        action_token(
-                                            action="prayed", user_id=user.pk, target_id=r.pk
-                                        )
-                                    ],
-                                )
-                            ),
+                            "prayed_url": link("intercession:prayed_link", "prayed", r.pk),
+                            "snooze_url": link("intercession:snooze_link", "snooze", r.pk),
                         }
                         for r in mailed
                     ],
@@ -125,7 +123,27 @@ def daily_message(delivery: Delivery, batch: DailyBatch) -> Message:
     if not sections:
         raise NothingToSend("no partners on the list yet")
     names = [c["short_name"] for s in sections for c in s["cards"]]
-    return "intercession/email/daily", {"sections": sections, "names": names}, []
+    mailed = [r["pk"] for s in sections for c in s["cards"] for r in c["requests"]]
+    context = {
+        "sections": sections,
+        "names": names,
+        # “I prayed for all of these”: the requests this email shows.
+        "prayed_all_url": absolute(
+            reverse(
+                "intercession:prayed_all_link",
+                args=[list_action_token(action="prayed_all", user_id=user.pk, target_ids=mailed)],
+            )
+        )
+        if mailed
+        else "",
+        # “Not today”: no list tomorrow.
+        "not_today_url": link(
+            "notifications:not_today",
+            "not_today",
+            (delivery.local_date + timedelta(days=1)).toordinal(),
+        ),
+    }
+    return "intercession/email/daily", context, []
 
 
 def weekly_message(delivery: Delivery, shared: object) -> Message:

@@ -27,7 +27,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.timezones import local_to_aware
-from intercession.models import IntercessorGroup, PrayerLog
+from intercession.models import IntercessorGroup, PrayerLog, RequestSnooze
 from partnerships.models import (
     CheckIn,
     CheckInStatus,
@@ -213,12 +213,18 @@ def _selection(membership, everything: bool) -> _Selection:
     visible_partners = Partner.objects.visible_to(membership).filter(status=PartnerStatus.ACTIVE)
     # On the list every day, with or without a request today.
     prayable = set(visible_partners.values_list("pk", flat=True))
-    rows = list(visible_requests.active().values_list("pk", "partner_id", "urgent", "created_at"))
+    now = timezone.now()
+    active = visible_requests.active()
+    if not everything:
+        # Requests the member snoozed stay off their own ten minutes for a while.
+        active = active.exclude(
+            pk__in=RequestSnooze.objects.filter(user=user, until__gt=now).values("request_id")
+        )
+    rows = list(active.values_list("pk", "partner_id", "urgent", "created_at"))
     if everything:
         rotation = Rotation([pk for pk, *_ in rows], cycle_days=1)
         chosen = visible_requests.active()
     else:
-        now = timezone.now()
         day = timezone.localdate(now, ZoneInfo(user.time_zone))
         rotation = ten_minutes([(pk, urgent, at) for pk, _, urgent, at in rows], day, now)
         chosen = PrayerRequest.objects.filter(pk__in=rotation.chosen)
@@ -378,7 +384,7 @@ def daily_lists(
     memberships: list, adopted: dict[tuple[int, int], set[int]]
 ) -> dict[int, DailyList]:
     """Today's ten minutes for many praying members at once, as the daily email shows them
-    (no counts), by membership: four queries however many members (and whether coordinators
+    (no counts), by membership: five queries however many members (and whether coordinators
     have two-factor, where their community asks: set ``user.has_two_factor`` to spare it), one
     list per ``daily_list_key``. ``adopted[user_id, community_id]``: the active partners each
     member's groups adopted."""
@@ -403,16 +409,23 @@ def daily_lists(
         communities[community_id].requests.append(
             (pk, partner_id, urgent, at or LONG_AGO, visibility)
         )
+    snoozed: dict[int, set[int]] = defaultdict(set)
+    for user_id, request_id in RequestSnooze.objects.filter(
+        user_id__in={m.user_id for m in memberships}, until__gt=now
+    ).values_list("user_id", "request_id"):
+        snoozed[user_id].add(request_id)
     chosen: dict[tuple, tuple[set[int], Rotation, int]] = {}
     keys: dict[int, tuple] = {}
     for membership in memberships:
-        key = keys[membership.pk] = daily_list_key(membership, adopted)
+        own = frozenset(snoozed.get(membership.user_id, ()))
+        key = keys[membership.pk] = daily_list_key(membership, adopted, own)
         if key in chosen:
             continue
         community = communities[membership.community_id]
         prayable, rows = visible_today(
             membership, community, adopted.get((membership.user_id, membership.community_id), set())
         )
+        rows = [row for row in rows if row[0] not in own]
         chosen[key] = (
             prayable,
             # The key ends with the member's local day.
@@ -460,15 +473,19 @@ def daily_lists(
     return {pk: lists[key] for pk, key in keys.items()}
 
 
-def daily_list_key(membership, adopted: dict[tuple[int, int], set[int]]) -> tuple:
+def daily_list_key(
+    membership, adopted: dict[tuple[int, int], set[int]], snoozed: frozenset[int] = frozenset()
+) -> tuple:
     """What a daily list depends on: the community, the role (coordinators also see
     coordinators-only requests), whether sensitive partners are kept from the member, the
-    partners their groups adopt, and the day (today's ten minutes rotate through the rest)."""
+    partners their groups adopt, the requests they snoozed, and the day (today's ten minutes
+    rotate through the rest)."""
     return (
         membership.community_id,
         membership.role,
         membership.sees_sensitive,
         frozenset(adopted.get((membership.user_id, membership.community_id), set())),
+        snoozed,
         timezone.localdate(timezone=ZoneInfo(membership.user.time_zone)),
     )
 

@@ -21,6 +21,7 @@ from intercession.models import (
     IntercessorGroup,
     PrayerKind,
     PrayerLog,
+    RequestSnooze,
 )
 from partnerships.models import Community, Partner, PrayerRequest
 from partnerships.selectors import praying_user_list
@@ -35,6 +36,8 @@ TOO_MANY_PRAYERS = gettext_lazy(
 # How long after praying a person can still add or change their note.
 NOTE_EDIT_WINDOW = timedelta(hours=24)
 MANY_PARTNERS = 5
+# How long “snooze this request” keeps it off one's own daily list.
+SNOOZE_FOR = timedelta(days=7)
 
 
 @transaction.atomic
@@ -239,3 +242,12 @@ def daily_visit_touch(*, user: User, community: Community) -> datetime | None:
         visit.previous_seen_at, visit.seen_at = visit.seen_at, now
         visit.save(update_fields=["previous_seen_at", "seen_at"])
     return visit.previous_seen_at
+
+
+def request_snooze(*, user: User, prayer_request: PrayerRequest) -> RequestSnooze:
+    """Keep a request off this person's own daily list for ``SNOOZE_FOR``; snoozing again
+    starts the week again. The caller has already checked the user may see it."""
+    snooze, _created = RequestSnooze.objects.update_or_create(
+        user=user, request=prayer_request, defaults={"until": timezone.now() + SNOOZE_FOR}
+    )
+    return snooze

@@ -19,4 +19,6 @@ urlpatterns = [
         name="meeting_create",
     ),
     path("r/prayed/<str:token>/", links.prayed_link, name="prayed_link"),
+    path("r/prayed-all/<str:token>/", links.prayed_all_link, name="prayed_all_link"),
+    path("r/snooze/<str:token>/", links.snooze_link, name="snooze_link"),
 ]

@@ -5,13 +5,16 @@ the due time it read), so two dispatchers running at once (beat started twice) n
 on the same row; the unique constraint on deliveries is the second guard. The schedule moves on
 before anything is sent. The dispatcher returns what it wrote; the task queues the sending.
 
-Two schedules are each person's own and live here, on Preference: the daily prayer list and the
-Monday check-ins digest. Other kinds bring their schedule with them (``KindSpec.due``).
+Three schedules are each person's own and live here, on Preference: the daily prayer list, the
+coordinators' Monday check-ins digest and the partners' weekly encouragement. Other kinds bring
+their schedule with them (``KindSpec.due``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -33,7 +36,8 @@ def dispatch_due(now: datetime | None = None) -> list[int]:
     ensure_schedules(now)
     created: list[int] = []
     created += _daily(now)
-    created += _checkin_digest(now)
+    for weekly in PERSONAL_WEEKLY:
+        created += _personal_weekly(weekly, now)
     for spec in kinds.registered():
         if spec.due is not None:
             with transaction.atomic():
@@ -46,7 +50,7 @@ def ensure_schedules(now: datetime) -> None:
     every kind's own schedule rows their next due time."""
     without = User.objects.filter(reminder_preference__isnull=True)
     missing: dict[int, User] = {}
-    for kind in (Kind.DAILY, Kind.CHECKIN_DIGEST):
+    for kind in (Kind.DAILY, *(weekly.kind for weekly in PERSONAL_WEEKLY)):
         audience = kinds.get(kind).audience
         for user in audience(without) if audience else without:
             missing[user.pk] = user
@@ -56,20 +60,22 @@ def ensure_schedules(now: datetime) -> None:
         )
     # Rows written without due times (before the settings page gave them) get them now;
     # a reminder that is turned off needs none.
+    without_due_time = Q(daily_enabled=True, daily_next_at__isnull=True)
+    for weekly in PERSONAL_WEEKLY:
+        without_due_time |= Q(**{weekly.switch: True, f"{weekly.next_at}__isnull": True})
     unscheduled = list(
-        Preference.objects.filter(
-            Q(daily_enabled=True, daily_next_at__isnull=True)
-            | Q(checkin_digest_enabled=True, checkin_digest_next_at__isnull=True)
-        ).select_related("user")[:CLAIM_BATCH]
+        Preference.objects.filter(without_due_time).select_related("user")[:CLAIM_BATCH]
     )
     for pref in unscheduled:
         zone = ZoneInfo(pref.user.time_zone)
         pref.daily_next_at = pref.daily_next_at or schedule.next_daily(pref.daily_time, zone, now)
-        pref.checkin_digest_next_at = pref.checkin_digest_next_at or schedule.next_weekly(
-            schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
-        )
+        for weekly in PERSONAL_WEEKLY:
+            if getattr(pref, weekly.switch) and getattr(pref, weekly.next_at) is None:
+                setattr(pref, weekly.next_at, weekly.next_after(pref, zone, now))
     Preference.objects.bulk_update(
-        unscheduled, ["daily_next_at", "checkin_digest_next_at"], batch_size=500
+        unscheduled,
+        ["daily_next_at", *(weekly.next_at for weekly in PERSONAL_WEEKLY)],
+        batch_size=500,
     )
     for spec in kinds.registered():
         if spec.schedule is not None:
@@ -125,44 +131,74 @@ def _daily(now: datetime) -> list[int]:
             )
 
 
-def _checkin_digest(now: datetime) -> list[int]:
-    """Claim due digest schedules; only the people the digest can reach (coordinators) get
-    one, but everyone's schedule moves on."""
+@dataclass(frozen=True)
+class PersonalWeekly:
+    """A weekly reminder whose schedule is a person's own, on Preference: its switch, its
+    next due time, and the weekday and time it falls on for that person."""
+
+    kind: str
+    switch: str
+    next_at: str
+    weekday: Callable[[Preference], int]
+    at: time
+
+    def next_after(self, pref: Preference, zone: ZoneInfo, now: datetime) -> datetime:
+        return schedule.next_weekly(self.weekday(pref), self.at, zone, now)
+
+
+PERSONAL_WEEKLY = [
+    PersonalWeekly(
+        Kind.CHECKIN_DIGEST,
+        switch="checkin_digest_enabled",
+        next_at="checkin_digest_next_at",
+        weekday=lambda pref: schedule.DIGEST_WEEKDAY,
+        at=schedule.DIGEST_TIME,
+    ),
+    PersonalWeekly(
+        Kind.ENCOURAGEMENT,
+        switch="encouragement_enabled",
+        next_at="encouragement_next_at",
+        weekday=lambda pref: pref.encouragement_weekday,
+        at=schedule.ENCOURAGEMENT_TIME,
+    ),
+]
+
+
+def _personal_weekly(weekly: PersonalWeekly, now: datetime) -> list[int]:
+    """Claim due schedules of one personal weekly kind with a conditional UPDATE on the due
+    time read; only the people the kind can reach get an email (coordinators the digest,
+    partners their encouragement), but everyone's schedule moves on."""
     created: list[int] = []
     due_rows = list(
         Preference.objects.filter(
-            checkin_digest_enabled=True, bounced_at__isnull=True, checkin_digest_next_at__lte=now
+            **{weekly.switch: True, f"{weekly.next_at}__lte": now}, bounced_at__isnull=True
         )
         .select_related("user")
-        .order_by("checkin_digest_next_at")[:CLAIM_BATCH]
+        .order_by(weekly.next_at)[:CLAIM_BATCH]
     )
     if not due_rows:
         return created
-    audience = kinds.get(Kind.CHECKIN_DIGEST).audience
+    audience = kinds.get(weekly.kind).audience
     people = User.objects.filter(pk__in=[p.user_id for p in due_rows])
     reached = set((audience(people) if audience else people).values_list("pk", flat=True))
     for pref in due_rows:
         zone = ZoneInfo(pref.user.time_zone)
-        old = pref.checkin_digest_next_at
-        # Read by checkin_digest_next_at__lte above, so it has a due time.
+        old = getattr(pref, weekly.next_at)
+        # Read by the __lte filter above, so it has a due time.
         assert old is not None
         with transaction.atomic():
-            claimed = Preference.objects.filter(pk=pref.pk, checkin_digest_next_at=old).update(
-                checkin_digest_next_at=schedule.next_weekly(
-                    schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
-                )
+            claimed = Preference.objects.filter(pk=pref.pk, **{weekly.next_at: old}).update(
+                **{weekly.next_at: weekly.next_after(pref, zone, now)}
             )
             if not claimed or pref.user_id not in reached:
                 continue
-            occurrence = schedule.late_occurrence(
-                old, schedule.DIGEST_TIME, zone, now, timedelta(days=7)
-            )
+            occurrence = schedule.late_occurrence(old, weekly.at, zone, now, timedelta(days=7))
             if occurrence is not None:
                 created += ledger.insert(
                     [
                         Delivery(
                             user_id=pref.user_id,
-                            kind=Kind.CHECKIN_DIGEST,
+                            kind=weekly.kind,
                             topic="",
                             local_date=occurrence.astimezone(zone).date(),
                             due_at=occurrence,

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from notifications import kinds
 from notifications.kinds import NothingToSend
-from notifications.models import Delivery
+from notifications.models import Delivery, Kind
 from notifications.tokens import unsubscribe_token
 
 
@@ -47,6 +47,12 @@ def build_message(delivery: Delivery, shared: Any) -> EmailMultiAlternatives:
     pref = getattr(user, "reminder_preference", None)
     if pref is not None and not pref.enabled(delivery.kind):
         raise NothingToSend("turned off by the recipient")
+    if (
+        delivery.kind == Kind.DAILY
+        and pref is not None
+        and pref.daily_skip_on == delivery.local_date
+    ):
+        raise NothingToSend("the recipient asked for no list that day")
     template, context, attachments = kinds.get(delivery.kind).build(delivery, shared)
     unsubscribe = absolute(
         reverse(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.timezones import time_zone_choices, time_zone_choices_keeping
+from accounts.timezones import Weekday, time_zone_choices, time_zone_choices_keeping
 from accounts.widgets import TimeZoneSelect
 from notifications import kinds
 from notifications.models import Kind, Preference
@@ -36,6 +36,13 @@ class ReminderSettingsForm(forms.Form):
         label=_("Tell me when a request I prayed for is answered"), required=False
     )
 
+    encouragement_enabled = forms.BooleanField(
+        label=_("Tell me each week who carried me in prayer (partners)"), required=False
+    )
+    encouragement_weekday = forms.TypedChoiceField(
+        label=_("On"), choices=Weekday.choices, coerce=int
+    )
+
     def __init__(self, *args: Any, user: User, **kwargs: Any):
         super().__init__(*args, **kwargs)
         time_zone = cast(forms.ChoiceField, self.fields["time_zone"])
@@ -50,6 +57,8 @@ class ReminderSettingsForm(forms.Form):
                 del self.fields[switch]
                 if spec.kind == Kind.DAILY:
                     del self.fields["daily_time"]
+                if spec.kind == Kind.ENCOURAGEMENT:
+                    del self.fields["encouragement_weekday"]
                 continue
             label = spec.setting_label(user) if spec.setting_label else None
             if label:

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.timezones import Weekday
 from notifications import schedule
 
 
@@ -25,6 +26,7 @@ class Kind(models.TextChoices):
     CHECKIN_DIGEST = "checkin_digest", _("Check-ins due (coordinators)")
     CHECKIN_EVE = "checkin_eve", _("Check-in tomorrow")
     TESTIMONY = "testimony", _("Answered prayer")
+    ENCOURAGEMENT = "encouragement", _("Weekly encouragement (partners)")
 
 
 class Preference(models.Model):
@@ -40,11 +42,20 @@ class Preference(models.Model):
     daily_enabled = models.BooleanField(_("daily prayer list"), default=True)
     daily_time = models.TimeField(_("at"), default=time(7, 0))
     daily_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A day without the list, asked for from the email (“not today”): the person's local date.
+    daily_skip_on = models.DateField(null=True, blank=True)
     weekly_enabled = models.BooleanField(_("weekly group reminder"), default=True)
     checkin_digest_enabled = models.BooleanField(_("check-ins due"), default=True)
     checkin_digest_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
     checkin_eve_enabled = models.BooleanField(_("the day before a check-in"), default=True)
     testimony_enabled = models.BooleanField(_("answered prayer"), default=True)
+    # A partner's weekly word that they were carried, on the day they choose, at
+    # ``schedule.ENCOURAGEMENT_TIME`` their time.
+    encouragement_enabled = models.BooleanField(_("weekly encouragement"), default=True)
+    encouragement_weekday = models.PositiveSmallIntegerField(
+        _("on"), choices=Weekday, default=Weekday.MONDAY
+    )
+    encouragement_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Set when the mail server said the address does not exist: nothing more is sent to it
     # until the person changes their address or turns reminders on again.
     bounced_at = models.DateTimeField(null=True, blank=True)
@@ -60,6 +71,7 @@ class Preference(models.Model):
         Kind.CHECKIN_DIGEST: "checkin_digest_enabled",
         Kind.CHECKIN_EVE: "checkin_eve_enabled",
         Kind.TESTIMONY: "testimony_enabled",
+        Kind.ENCOURAGEMENT: "encouragement_enabled",
     }
 
     @classmethod
@@ -71,6 +83,9 @@ class Preference(models.Model):
             daily_next_at=schedule.next_daily(cls.daily_time.field.default, zone, now),
             checkin_digest_next_at=schedule.next_weekly(
                 schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
+            ),
+            encouragement_next_at=schedule.next_weekly(
+                cls.encouragement_weekday.field.default, schedule.ENCOURAGEMENT_TIME, zone, now
             ),
         )
 

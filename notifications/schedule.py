@@ -12,6 +12,8 @@ UTC = ZoneInfo("UTC")
 # Coordinators hear about check-ins due on Monday mornings.
 DIGEST_WEEKDAY = 0
 DIGEST_TIME = time(8, 0)
+# Partners hear that they were carried on the day they choose, at this time.
+ENCOURAGEMENT_TIME = time(8, 0)
 
 
 def wall_clock(day: date, at: time, zone: ZoneInfo) -> datetime:

@@ -8,7 +8,7 @@ writes a delivery row, spells a topic or decides who muted what.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import time
+from datetime import date, time
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications import kinds, ledger, schedule
+from notifications.dispatch import PERSONAL_WEEKLY
 from notifications.models import Delivery, DeliveryStatus, Kind, Preference
 from notifications.tasks import enqueue_deliveries
 
@@ -81,6 +82,8 @@ def preference_update(
     checkin_digest_enabled: bool,
     checkin_eve_enabled: bool,
     testimony_enabled: bool,
+    encouragement_enabled: bool,
+    encouragement_weekday: int,
 ) -> Preference:
     """Save the settings page. Saving again also clears a bounce: the person says the address
     works."""
@@ -95,14 +98,24 @@ def preference_update(
     pref.daily_next_at = schedule.next_daily(daily_time, zone, now)
     pref.weekly_enabled = weekly_enabled
     pref.checkin_digest_enabled = checkin_digest_enabled
-    pref.checkin_digest_next_at = schedule.next_weekly(
-        schedule.DIGEST_WEEKDAY, schedule.DIGEST_TIME, zone, now
-    )
     pref.checkin_eve_enabled = checkin_eve_enabled
     pref.testimony_enabled = testimony_enabled
+    pref.encouragement_enabled = encouragement_enabled
+    pref.encouragement_weekday = encouragement_weekday
+    # The weekly ones move to the new zone (and day).
+    for weekly in PERSONAL_WEEKLY:
+        setattr(pref, weekly.next_at, weekly.next_after(pref, zone, now))
     pref.bounced_at = None
     pref.bounce_reason = ""
     pref.save()
+    return pref
+
+
+def daily_skip(*, user: User, day: date) -> Preference:
+    """No daily list on ``day`` (the person's local date): “not today”, from the email."""
+    pref = preference_get(user)
+    Preference.objects.filter(pk=pref.pk).update(daily_skip_on=day)
+    pref.refresh_from_db()
     return pref
 
 

@@ -22,6 +22,17 @@ class LinkError(Exception):
         self.expired = expired
 
 
+def _read(token: str, action: str) -> object:
+    try:
+        return signing.TimestampSigner(salt=_action_salt(action)).unsign_object(
+            token, max_age=ACTION_LIFETIME
+        )
+    except signing.SignatureExpired as error:
+        raise LinkError(expired=True) from error
+    except signing.BadSignature as error:
+        raise LinkError(expired=False) from error
+
+
 def action_token(*, action: str, user_id: int, target_id: int) -> str:
     """A link for ``user_id`` to do ``action`` (“prayed”) on ``target_id``."""
     return signing.TimestampSigner(salt=_action_salt(action)).sign_object(
@@ -31,17 +42,30 @@ def action_token(*, action: str, user_id: int, target_id: int) -> str:
 
 def read_action_token(token: str, *, action: str) -> tuple[int, int]:
     """(user id, target id) of a link made by action_token for this action."""
-    try:
-        data = signing.TimestampSigner(salt=_action_salt(action)).unsign_object(
-            token, max_age=ACTION_LIFETIME
-        )
-    except signing.SignatureExpired as error:
-        raise LinkError(expired=True) from error
-    except signing.BadSignature as error:
-        raise LinkError(expired=False) from error
+    data = _read(token, action)
     if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in ("u", "r")):
         raise LinkError(expired=False)
     return data["u"], data["r"]
+
+
+def list_action_token(*, action: str, user_id: int, target_ids: list[int]) -> str:
+    """A link for ``user_id`` to do ``action`` (“prayed for all”) on each of ``target_ids``."""
+    return signing.TimestampSigner(salt=_action_salt(action)).sign_object(
+        {"u": user_id, "rs": target_ids}
+    )
+
+
+def read_list_action_token(token: str, *, action: str) -> tuple[int, list[int]]:
+    """(user id, target ids) of a link made by list_action_token for this action."""
+    data = _read(token, action)
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("u"), int)
+        or not isinstance(data.get("rs"), list)
+        or not all(isinstance(pk, int) for pk in data["rs"])
+    ):
+        raise LinkError(expired=False)
+    return data["u"], data["rs"]
 
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:

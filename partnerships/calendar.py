@@ -1,4 +1,6 @@
-"""Check-ins as iCalendar data: one-off `.ics` downloads and each person's subscription feed.
+"""Check-ins as iCalendar data: one-off `.ics` downloads and each person's subscription feed,
+to which other apps add their own events (intercession: the weekly group meetings) through
+``feed_source_register``.
 
 Calendar data leaves the app (it syncs to Google, Outlook, Apple), so a sensitive partner is
 named only by alias and nothing is added that could identify them: no place, no link, no notes.
@@ -6,7 +8,7 @@ named only by alias and nothing is added that could identify them: no place, no 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC
 from urllib.parse import urlsplit
 
@@ -15,7 +17,21 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from accounts.models import User
 from partnerships.models import CheckIn, CheckInStatus
+
+# Events another app puts in a person's feed: ``source(user, host)``.
+FeedSource = Callable[[User, str], Iterable[Event]]
+_feed_sources: list[FeedSource] = []
+
+
+def feed_source_register(source: FeedSource) -> None:
+    if source not in _feed_sources:
+        _feed_sources.append(source)
+
+
+def calendar_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "epaphras"
 
 
 def _event(checkin: CheckIn, for_user, host: str) -> Event:
@@ -55,8 +71,12 @@ def _event(checkin: CheckIn, for_user, host: str) -> Event:
     return event
 
 
-def checkin_calendar(checkins: Iterable[CheckIn], *, for_user=None, name: str = "") -> bytes:
-    host = urlsplit(settings.SITE_URL).hostname or "epaphras"
+def checkin_calendar(
+    checkins: Iterable[CheckIn], *, for_user=None, name: str = "", feed: bool = False
+) -> bytes:
+    """The check-ins as a calendar; as a person's ``feed``, with the events the other apps
+    add for them, each recurring one in its own time zone."""
+    host = calendar_host()
     calendar = Calendar()
     calendar.add("prodid", "-//Epaphras//Check-ins//EN")
     calendar.add("version", "2.0")
@@ -66,4 +86,10 @@ def checkin_calendar(checkins: Iterable[CheckIn], *, for_user=None, name: str = 
         calendar.add("x-wr-calname", name)
     for checkin in checkins:
         calendar.add_component(_event(checkin, for_user, host))
+    if feed and for_user is not None:
+        for source in _feed_sources:
+            for event in source(for_user, host):
+                calendar.add_component(event)
+        # Events in a local time carry their zone's rules (VTIMEZONE), as RFC 5545 asks.
+        calendar.add_missing_timezones()
     return calendar.to_ical()

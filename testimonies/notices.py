@@ -1,9 +1,20 @@
-"""The “your prayer was answered” email, sent through the reminder machinery as its own kind:
-its own unsubscribe, one delivery per person per testimony. A sensitive partner appears by
-alias only, with neither the title nor the story: just a link to the signed-in page."""
+"""The emails of testimonies, each its own kind with its own unsubscribe:
+
+- “your prayer was answered”, one delivery per person per testimony. A sensitive partner
+  appears by alias only, with neither the title nor the story: just a link to the signed-in
+  page.
+- the partner's weekly encouragement, on the day they chose: who carried them, how often, the
+  notes intercessors shared, what was answered. A sensitive partner's says only that they were
+  carried this week, with a link to the signed-in corner: no name, no community, no request,
+  no intercessor.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,8 +24,9 @@ from notifications import kinds
 from notifications.emails import absolute
 from notifications.kinds import KindSpec, Message, NothingToSend
 from notifications.models import Delivery, Kind
-from partnerships.models import Membership, Role
+from partnerships.models import Membership, Partner, PartnerStatus, Role
 from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus
+from testimonies.selectors import carried_week, partner_profiles_of
 
 
 def latest_notice(user: User) -> int:
@@ -65,6 +77,67 @@ def testimony_notice(delivery: Delivery, shared: object) -> Message:
     return "testimonies/email/notice", context, []
 
 
+def partnered(users: QuerySet[User]) -> QuerySet[User]:
+    """The people an encouragement can reach: partner members linked to an active profile."""
+    return users.filter(
+        Exists(
+            Partner.objects.filter(
+                user=OuterRef("pk"),
+                status=PartnerStatus.ACTIVE,
+                community__memberships__user=OuterRef("pk"),
+                community__memberships__role=Role.PARTNER,
+            )
+        )
+    )
+
+
+def encouragement_sample(user: User) -> None:
+    if not partnered(User.objects.filter(pk=user.pk)).exists():
+        raise LookupError(f"{user.email} is not linked to an active partner profile.")
+
+
+def encouragement_message(delivery: Delivery, shared: object) -> Message:
+    """The seven days before the email fell due, for each of the person's partner profiles
+    someone prayed for."""
+    end = delivery.due_at
+    start = end - timedelta(days=7)
+    sections: list[dict[str, Any]] = []
+    for partner in partner_profiles_of(delivery.user):
+        week = carried_week(partner, start, end)
+        if not week.prayers:
+            continue
+        if partner.sensitive:
+            # Only that they were carried: not the count, not a name, not the community.
+            sections.append({"sensitive": True})
+            continue
+        sections.append(
+            {
+                "sensitive": False,
+                "community": partner.community.name,
+                "prayers": week.prayers,
+                "people": week.people,
+                "more_people": week.more_people,
+                "groups": [
+                    {"name": g.name, "members": [m.first_name for m in g.members.all()]}
+                    for g in week.groups
+                ],
+                "notes": [{"name": log.user.first_name, "text": log.note} for log in week.notes],
+                "answered": [r.text for r in week.answered],
+            }
+        )
+    if not sections:
+        raise NothingToSend("nobody logged a prayer for them this week")
+    return (
+        "testimonies/email/encouragement",
+        {
+            "sections": sections,
+            "for_partner": True,
+            "corner_url": absolute(reverse("testimonies:my_corner")),
+        },
+        [],
+    )
+
+
 def register() -> None:
     kinds.register(
         KindSpec(
@@ -73,5 +146,13 @@ def register() -> None:
             about="testimony",
             sample=latest_notice,
             setting_label=setting_label,
+        )
+    )
+    kinds.register(
+        KindSpec(
+            kind=Kind.ENCOURAGEMENT,
+            build=encouragement_message,
+            audience=partnered,
+            sample=encouragement_sample,
         )
     )

@@ -17,9 +17,11 @@ from partnerships.models import (
     CheckIn,
     Membership,
     Partner,
+    PartnerStatus,
     PrayerRequest,
     RequestStatus,
     Role,
+    Visibility,
 )
 from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus, Thanks
 
@@ -179,4 +181,78 @@ def testimony_recent_list(membership: Membership, limit: int = 3) -> list[Testim
         Testimony.objects.visible_to(membership)
         .select_related("partner", "author")
         .order_by("status", "-published_at", "-updated_at")[:limit]
+    )
+
+
+# Names an encouragement lists before it says “and N more”.
+NAMES_SHOWN = 8
+
+
+@dataclass
+class CarriedWeek:
+    """A partner's week in prayer, for their encouragement: how often and by whom they were
+    carried between ``start`` and ``end``, what was shared with them, what was answered."""
+
+    partner: Partner
+    prayers: int
+    people: list[str]
+    more_people: int
+    groups: list[IntercessorGroup]
+    notes: list[PrayerLog]
+    answered: list[PrayerRequest]
+
+
+def partner_profiles_of(user) -> QuerySet[Partner]:
+    """The active partner profiles of a person who is a partner member of their community."""
+    return (
+        Partner.objects.filter(
+            status=PartnerStatus.ACTIVE,
+            user=user,
+            community__memberships__user=user,
+            community__memberships__role=Role.PARTNER,
+        )
+        .select_related("community")
+        .order_by("pk")
+    )
+
+
+def carried_week(partner: Partner, start: datetime, end: datetime) -> CarriedWeek:
+    """The week ending at ``end``, in a fixed number of queries."""
+    logs = PrayerLog.objects.filter(partner=partner, prayed_at__gte=start, prayed_at__lt=end)
+    prayers = logs.count()
+    people = list(
+        User.objects.filter(pk__in=logs.values("user_id")).order_by("name", "pk")[: NAMES_SHOWN + 1]
+    )
+    counted = (
+        logs.aggregate(n=Count("user", distinct=True))["n"]
+        if len(people) > NAMES_SHOWN
+        else len(people)
+    )
+    zone = ZoneInfo(partner.time_zone)
+    return CarriedWeek(
+        partner=partner,
+        prayers=prayers,
+        people=[person.first_name for person in people[:NAMES_SHOWN]],
+        more_people=counted - min(len(people), NAMES_SHOWN),
+        groups=list(
+            IntercessorGroup.objects.filter(partners=partner, paused=False)
+            .prefetch_related(Prefetch("members", queryset=User.objects.order_by("name", "pk")))
+            .order_by("name")
+        ),
+        notes=list(
+            logs.filter(shared_with_partner=True)
+            .exclude(note="")
+            .select_related("user")
+            .order_by("-prayed_at")[:5]
+        ),
+        answered=list(
+            PrayerRequest.objects.filter(
+                partner=partner,
+                status=RequestStatus.ANSWERED,
+                answered_on__gte=start.astimezone(zone).date(),
+                answered_on__lte=end.astimezone(zone).date(),
+            )
+            .exclude(visibility=Visibility.COORDINATORS)
+            .order_by("-answered_on", "-pk")
+        ),
     )

@@ -25,5 +25,6 @@ urlpatterns = [
         name="testimony_thanks",
     ),
     path("c/<slug:slug>/corner/", views.corner, name="corner"),
+    path("corner/", views.my_corner, name="my_corner"),
     path("notifications/", views.notifications, name="notifications"),
 ]

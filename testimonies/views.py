@@ -261,6 +261,17 @@ def notifications(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+def my_corner(request: AuthenticatedRequest) -> HttpResponse:
+    """Where the weekly encouragement leads, with no community in the link: the partner's own
+    corner, or their communities when they are a partner of several (or of none any more)."""
+    communities = {p.community.slug for p in selectors.partner_profiles_of(request.user)}
+    if len(communities) == 1:
+        return redirect("testimonies:corner", slug=communities.pop())
+    return redirect("partnerships:home")
+
+
+@login_required
+@require_safe
 def corner(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     """The partner's own page."""
     membership = get_membership(request, slug, roles=[Role.PARTNER])

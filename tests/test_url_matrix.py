@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from intercession.models import IntercessorGroup, PrayerLog
-from notifications.tokens import action_token, unsubscribe_token
+from notifications.tokens import action_token, list_action_token, unsubscribe_token
 from partnerships.models import (
     CalendarFeed,
     CheckIn,
@@ -265,6 +266,30 @@ MATRIX: dict[str, Case] = {
             "token": action_token(action="prayed", user_id=w.coordinator.pk, target_id=w.request.pk)
         },
     ),
+    "intercession:prayed_all_link": Case(
+        dict.fromkeys(VISITORS, 200),
+        kwargs=lambda w: {
+            "token": list_action_token(
+                action="prayed_all", user_id=w.coordinator.pk, target_ids=[w.request.pk]
+            )
+        },
+    ),
+    "intercession:snooze_link": Case(
+        dict.fromkeys(VISITORS, 200),
+        kwargs=lambda w: {
+            "token": action_token(action="snooze", user_id=w.coordinator.pk, target_id=w.request.pk)
+        },
+    ),
+    "notifications:not_today": Case(
+        dict.fromkeys(VISITORS, 200),
+        kwargs=lambda w: {
+            "token": action_token(
+                action="not_today",
+                user_id=w.coordinator.pk,
+                target_id=(timezone.localdate() + timedelta(days=1)).toordinal(),
+            )
+        },
+    ),
     "notifications:unsubscribe": Case(
         dict.fromkeys(VISITORS, 200),
         kwargs=lambda w: {"token": unsubscribe_token(user_id=w.coordinator.pk, kind="daily")},
@@ -299,6 +324,8 @@ MATRIX: dict[str, Case] = {
         kwargs=slug,
     ),
     "testimonies:notifications": Case(signed_in()),
+    # The encouragement email's link: the partner's own corner, everyone else home.
+    "testimonies:my_corner": Case(signed_in(302)),
 }
 
 # URL namespaces and packages whose views carry their own authorization.

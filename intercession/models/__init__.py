@@ -4,6 +4,7 @@ from intercession.models.prayer import (
     IntercessorGroup,
     PrayerKind,
     PrayerLog,
+    RequestSnooze,
     Weekday,
 )
 
@@ -13,5 +14,6 @@ __all__ = [
     "IntercessorGroup",
     "PrayerKind",
     "PrayerLog",
+    "RequestSnooze",
     "Weekday",
 ]

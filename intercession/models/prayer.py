@@ -6,18 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.timezones import validate_time_zone
+from accounts.timezones import Weekday, validate_time_zone
 from partnerships.models import Community, Partner, PrayerRequest
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
 
 
 class IntercessorGroupQuerySet(models.QuerySet["IntercessorGroup"]):
@@ -198,3 +188,20 @@ class DailyListVisit(models.Model):
 
     def __str__(self) -> str:
         return f"Daily list visit of user #{self.user_id}"
+
+
+class RequestSnooze(models.Model):
+    """A request someone set aside from their own daily list for a while (“snooze for a
+    week”, from the daily email): it stays on everyone else's, and on their “show everything”."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(PrayerRequest, on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "request"], name="request_snooze_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Request #{self.request_id} snoozed by user #{self.user_id}"

@@ -59,7 +59,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = feed.user
     checkins = CheckIn.objects.filter(starts_at__gte=timezone.now() - FEED_HISTORY).in_feed_of(user)
     response = HttpResponse(
-        checkin_calendar(checkins, for_user=user, name="Epaphras check-ins"),
+        checkin_calendar(checkins, for_user=user, name="Epaphras", feed=True),
         content_type="text/calendar; charset=utf-8",
     )
     return response

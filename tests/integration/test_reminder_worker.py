@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 from kombu import Connection
 
+from intercession.models import PrayerLog
 from notifications.emails import site_host
 from notifications.models import Delivery, DeliveryStatus, Preference
 from notifications.sweep import stuck_deliveries
@@ -22,9 +23,12 @@ from tests.factories import make_community, make_group, make_member, make_partne
 pytestmark = pytest.mark.integration
 
 PEOPLE = 60
+PARTNERS = 10
 
 
-def due_people(count: int) -> list:
+def due_people(count: int, partners: int = 0) -> list:
+    """``count`` intercessors whose daily list is due, then ``partners`` partners whose weekly
+    encouragement is due (each prayed for this week by the first intercessor)."""
     community = make_community(time_zone="Europe/London")
     partner = make_partner(community, name="Tomasz Nowak", spouse_name="Anna")
     make_request(partner, text="Favour at the visa office")
@@ -36,6 +40,18 @@ def due_people(count: int) -> list:
     for user in people:
         Preference.objects.create(
             user=user, daily_next_at=now - timedelta(seconds=5), checkin_digest_enabled=False
+        )
+    for _ in range(partners):
+        user = make_member(community, Role.PARTNER, time_zone="Europe/London")
+        profile = make_partner(community, user=user)
+        PrayerLog.objects.create(
+            user=people[0], partner=profile, prayed_at=now - timedelta(hours=1)
+        )
+        Preference.objects.create(
+            user=user,
+            daily_enabled=False,
+            checkin_digest_enabled=False,
+            encouragement_next_at=now - timedelta(seconds=5),
         )
     return people
 
@@ -119,12 +135,14 @@ def test_a_batch_is_delivered_once_each(worker, smtp_sink, redis_broker, monkeyp
 
 
 def test_worker_killed_mid_batch_then_restarted(worker, smtp_sink, redis_broker, monkeypatch):
-    due_people(PEOPLE)
+    due_people(PEOPLE, partners=PARTNERS)
     worker.start(concurrency=1)
-    wait_until_killed = kill_while_the_server_holds(worker, smtp_sink, 20)
+    # Killed in the middle of the partners' encouragements, which come after the daily lists.
+    wait_until_killed = kill_while_the_server_holds(worker, smtp_sink, PEOPLE + 5)
     ids = dispatch_and_publish(redis_broker, monkeypatch)
+    assert Delivery.objects.filter(pk__in=ids, kind="encouragement").count() == PARTNERS
     wait_until_killed()
-    assert len(smtp_sink.accepted) == 19
+    assert len(smtp_sink.accepted) == PEOPLE + 4
     worker.start(concurrency=1)
     wait_until_sent(ids, smtp_sink, redis_broker)
     assert_exactly_once(ids, smtp_sink)

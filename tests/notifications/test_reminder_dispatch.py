@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.db import connection
 
+from intercession.models import PrayerLog
 from intercession.notices import weekly_reminder_slot
 from notifications import dispatch, schedule
 from notifications.models import Delivery, Preference
@@ -266,6 +267,14 @@ def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
     users = [make_member(community, Role.INTERCESSOR, time_zone="Europe/London") for _ in range(40)]
     for user in users:
         Preference.objects.create(user=user, daily_next_at=due, checkin_digest_enabled=False)
+    # And 20 partners whose weekly encouragement falls due at the same minute.
+    partners = [make_member(community, Role.PARTNER, time_zone="Europe/London") for _ in range(20)]
+    for user in partners:
+        profile = make_partner(community, user=user)
+        PrayerLog.objects.create(user=users[0], partner=profile)
+        Preference.objects.create(
+            user=user, daily_enabled=False, checkin_digest_enabled=False, encouragement_next_at=due
+        )
     barrier = threading.Barrier(3)
     errors = []
 
@@ -286,7 +295,10 @@ def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
         thread.join()
     assert not errors
     assert Delivery.objects.filter(kind="daily").count() == 40
-    assert set(Delivery.objects.values_list("user_id", flat=True)) == {u.pk for u in users}
+    assert Delivery.objects.filter(kind="encouragement").count() == 20
+    assert set(Delivery.objects.values_list("user_id", flat=True)) == {
+        u.pk for u in users + partners
+    }
 
 
 def test_weekly_reminder_morning_of_the_meeting_or_the_evening_before():

@@ -22,6 +22,7 @@ from partnerships.models import Child, Role
 from testimonies.services import testimony_create, testimony_publish
 from tests.conftest import client_for
 from tests.factories import make_checkin, make_group, make_member, make_partner, make_request
+from tests.notifications.conftest import deliver
 from tests.notifications.reminder_helpers import ScriptedBackend, hard_bounce, transient
 
 pytestmark = pytest.mark.django_db
@@ -36,50 +37,6 @@ CANARIES = [
     "CANARY-SUMMARY",
     "CANARY-UPDATE",
 ]
-
-
-@pytest.fixture
-def world(community):
-    intercessor = make_member(
-        community, Role.INTERCESSOR, name="Daniel Okafor", time_zone="Europe/London"
-    )
-    coordinator = make_member(
-        community, Role.COORDINATOR, name="Grace Whitfield", time_zone="Europe/London"
-    )
-    tomasz = make_partner(community, name="Tomasz Nowak", spouse_name="Anna", location="Kraków")
-    Child.objects.create(partner=tomasz, name="Micah", birth_year=timezone.localdate().year - 7)
-    visa = make_request(tomasz, text="Favour at the visa office", urgent=True)
-    group = make_group(
-        community,
-        members=[intercessor, coordinator],
-        partners=[tomasz],
-        name="Tuesday Evening",
-        weekday=(timezone.localdate().weekday() + 1) % 7,
-        meeting_time=time(19, 30),
-        place="The prayer room",
-    )
-    return {
-        "intercessor": intercessor,
-        "coordinator": coordinator,
-        "tomasz": tomasz,
-        "visa": visa,
-        "group": group,
-    }
-
-
-def deliver(user, kind, topic="", **fields):
-    today = timezone.localdate()
-    delivery = Delivery.objects.create(
-        user=user,
-        kind=kind,
-        topic=topic,
-        local_date=fields.pop("local_date", today),
-        due_at=timezone.now(),
-        **fields,
-    )
-    assert send_batch([delivery.pk]) == []
-    delivery.refresh_from_db()
-    return delivery
 
 
 def test_daily_email_has_both_bodies_family_names_and_signed_links(world):
@@ -278,8 +235,12 @@ def test_canaries_of_a_sensitive_partner_never_leave(
 ):
     from partnerships.models import RequestUpdate
 
+    # The partner's own account, for their weekly encouragement: it must not name the people
+    # who pray for them, nor the community, nor what was prayed.
+    zarina = make_member(community, Role.PARTNER, name="Zarina")
     secret = make_partner(
         community,
+        user=zarina,
         name="CANARY-NAME Zarina",
         location="CANARY-LOCATION Khujand",
         spouse_name="CANARY-FAMILY spouse",
@@ -324,8 +285,28 @@ def test_canaries_of_a_sensitive_partner_never_leave(
     )
     with django_capture_on_commit_callbacks(execute=True):
         testimony_publish(testimony=testimony)
-    assert len(mail.outbox) == 5
-    assert mail.outbox[-1].extra_headers["X-Epaphras-Kind"] == "testimony"
+    # The sixth kind: the partner's weekly encouragement, after a week in which an intercessor
+    # prayed for them and shared a note.
+    praying = make_member(community, Role.INTERCESSOR, name="CANARY-INTERCESSOR Bob")
+    world["group"].members.add(praying)
+    PrayerLog.objects.create(
+        user=praying,
+        partner=secret,
+        request=request,
+        note="CANARY-REQUEST shared note",
+        shared_with_partner=True,
+    )
+    encouragement = deliver(zarina, "encouragement")
+    assert encouragement.status == DeliveryStatus.SENT
+    kinds = {m.extra_headers["X-Epaphras-Kind"] for m in mail.outbox}
+    assert kinds == {
+        "daily",
+        "weekly",
+        "checkin_digest",
+        "checkin_eve",
+        "testimony",
+        "encouragement",
+    }
     for message in mail.outbox:
         raw = message.message().as_bytes()
         parsed = email.message_from_bytes(raw)
@@ -341,6 +322,10 @@ def test_canaries_of_a_sensitive_partner_never_leave(
         headers = "".join(f"{k}: {v}\n" for k, v in parsed.items())
         for canary in CANARIES:
             assert canary not in decoded and canary not in headers, (message.subject, canary)
+        if message.extra_headers["X-Epaphras-Kind"] == "encouragement":
+            for secret_word in ("CANARY-INTERCESSOR", "Bob", community.name, community.slug):
+                assert secret_word not in decoded and secret_word not in headers, secret_word
+            assert "carried" in decoded
     assert any("Z. in Central Asia" in m.body for m in mail.outbox)
 
 
