@@ -274,6 +274,7 @@ def seed_world(people: int) -> dict[str, float]:
                 daily_next_at=next_at,
                 weekly_enabled=False,
                 checkin_digest_enabled=False,
+                encouragement_enabled=False,
             )
         )
         due_at[user.email] = instant.timestamp()
@@ -286,6 +287,7 @@ def seed_world(people: int) -> dict[str, float]:
                 daily_next_at=now + timedelta(hours=6),
                 weekly_enabled=False,
                 checkin_digest_enabled=False,
+                encouragement_enabled=False,
             )
             for user in User.objects.exclude(pk__in=[u.pk for u in praying])
         ],
@@ -355,6 +357,7 @@ def seed_scale() -> int:
                 daily_next_at=now - timedelta(seconds=30),
                 weekly_enabled=False,
                 checkin_digest_enabled=False,
+                encouragement_enabled=False,
             )
             for user in praying
         ],
@@ -368,6 +371,7 @@ def seed_scale() -> int:
                 daily_next_at=now + timedelta(hours=6),
                 weekly_enabled=False,
                 checkin_digest_enabled=False,
+                encouragement_enabled=False,
             )
             for user in User.objects.exclude(pk__in=praying.values("pk"))
         ],
@@ -442,6 +446,7 @@ def seed(people: int, due: int) -> None:
                     if i < due
                     else now + timedelta(hours=6),
                     checkin_digest_enabled=False,
+                    encouragement_enabled=False,
                 )
                 for i, u in enumerate(users)
             ],
