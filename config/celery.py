@@ -16,11 +16,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    # Every minute: turn due reminder schedules into deliveries (daily lists, weekly group
-    # reminders, check-in nudges), each at the recipient's own local time.
+    # At the start of every minute: turn due reminder schedules into deliveries (daily lists,
+    # weekly group reminders, check-in nudges), each at the recipient's own local time. Due
+    # times are whole minutes (07:00), so a tick on the minute finds them as they fall due; a
+    # 60-second interval counted from beat's start could be up to a minute behind.
     "dispatch-reminders": {
         "task": "notifications.tasks.dispatch_reminders",
-        "schedule": 60.0,
+        "schedule": crontab(),
         "options": {"expires": 55},
     },
     # Every 30 seconds: queue again any delivery a dead worker left behind (its one-minute

@@ -1,7 +1,8 @@
 """The emails of intercession: the daily prayer list and the weekly group reminder, and the
-weekly reminder's schedule (each group's ``reminder_next_at``). A sensitive partner appears by
-alias only, with no family names, no request text and no place: just a link to the signed-in
-page. Registered with notifications in ``IntercessionConfig.ready()``."""
+weekly reminder's schedule (a ``GroupReminder`` per member, at the member's own morning of the
+meeting day). A sensitive partner appears by alias only, with no family names, no request text
+and no place: just a link to the signed-in page. Registered with notifications in
+``IntercessionConfig.ready()``."""
 
 from __future__ import annotations
 
@@ -11,18 +12,19 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from intercession import selectors
-from intercession.models import IntercessorGroup
+from intercession.models import GroupReminder, IntercessorGroup
 from notifications import kinds, schedule
 from notifications.emails import absolute
 from notifications.kinds import Due, KindSpec, Message, NothingToSend
 from notifications.models import Delivery, Kind
 from notifications.tokens import action_token, list_action_token
-from partnerships.models import PRAYING_ROLES, Membership, Partner, PrayerRequest, Visibility
+from partnerships.models import Membership, Partner, PrayerRequest, Visibility
 from partnerships.notices import praying
 
 # The weekly group reminder goes out on the morning of the meeting day, or the evening before
@@ -164,12 +166,8 @@ def weekly_message(delivery: Delivery, shared: object) -> Message:
     week = selectors.group_week(group, membership)
     if not week["partners"]:
         raise NothingToSend("the group has no active partners")
-    zone = ZoneInfo(group.time_zone)
-    meeting = schedule.wall_clock(
-        delivery.local_date + timedelta(days=(group.weekday - delivery.local_date.weekday()) % 7),
-        group.meeting_time,
-        zone,
-    )
+    # The meeting this reminder is for: the first after it fell due.
+    meeting = next_meeting(group, delivery.due_at)
     if timezone.now() > meeting:
         raise NothingToSend("the meeting has begun")
 
@@ -188,9 +186,16 @@ def weekly_message(delivery: Delivery, shared: object) -> Message:
             for u in week["updates"]
         ),
     ]
+    there = meeting.astimezone(ZoneInfo(group.time_zone))
+    here = meeting.astimezone(ZoneInfo(delivery.user.time_zone))
     context = {
         "group": group,
-        "meeting": meeting,
+        # In the member's own time (the email is rendered in their zone) …
+        "meeting": here,
+        "zone_here": zone_label(delivery.user.time_zone),
+        # … and in the group's, when the clocks there say something else.
+        "meeting_there": there if there.replace(tzinfo=None) != here.replace(tzinfo=None) else None,
+        "zone_there": zone_label(group.time_zone),
         "changes": changes,
         "partners": [p.public_name for p in week["partners"]],
         "group_url": absolute(reverse("intercession:group", args=[group.community.slug, group.pk])),
@@ -198,56 +203,115 @@ def weekly_message(delivery: Delivery, shared: object) -> Message:
     return "intercession/email/weekly", context, []
 
 
-def weekly_reminder_slot(meeting_weekday: int, meeting_time: time) -> tuple[int, time]:
-    """(weekday, time) of the weekly reminder for a group meeting at this weekday and time."""
-    if meeting_time >= EARLY_MEETING:
-        return meeting_weekday, WEEKLY_MORNING
-    return (meeting_weekday - 1) % 7, WEEKLY_EVENING_BEFORE
+def zone_label(name: str) -> str:
+    """“Tokyo” for Asia/Tokyo, “New York” for America/New_York."""
+    return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
-def group_next_reminder(group: IntercessorGroup, after: datetime) -> datetime:
-    weekday, at = weekly_reminder_slot(group.weekday, group.meeting_time)
-    return schedule.next_weekly(weekday, at, ZoneInfo(group.time_zone), after)
+def next_meeting(group: IntercessorGroup, after: datetime) -> datetime:
+    return schedule.next_weekly(group.weekday, group.meeting_time, ZoneInfo(group.time_zone), after)
+
+
+def member_next_reminder(group: IntercessorGroup, zone: ZoneInfo, after: datetime) -> datetime:
+    """A member's next reminder of the group's meeting, strictly after ``after``: 07:00 in the
+    member's zone on the day of the meeting there, or 19:00 the evening before when the meeting
+    falls before 09:00 their time."""
+    meeting = next_meeting(group, after)
+    for _ in range(3):
+        local = meeting.astimezone(zone)
+        if local.time() >= EARLY_MEETING:
+            at = schedule.wall_clock(local.date(), WEEKLY_MORNING, zone)
+        else:
+            at = schedule.wall_clock(local.date() - timedelta(days=1), WEEKLY_EVENING_BEFORE, zone)
+        if schedule.later(at, after):
+            return at
+        # Between this meeting's reminder and the meeting: the next one's.
+        meeting = next_meeting(group, meeting)
+    raise AssertionError("unreachable: a weekly meeting's reminder comes within three weeks")
 
 
 def weekly_schedule(now: datetime) -> None:
-    """Active groups without a next reminder (new, or moved to another day) get one."""
-    for group in IntercessorGroup.objects.filter(paused=False, reminder_next_at__isnull=True)[
-        :SCHEDULE_BATCH
-    ]:
-        IntercessorGroup.objects.filter(pk=group.pk, reminder_next_at__isnull=True).update(
-            reminder_next_at=group_next_reminder(group, now)
+    """Members of active groups without a reminder (new members, new or moved groups) get one,
+    and members who moved to another time zone get one in their new zone."""
+    missing = (
+        IntercessorGroup.members.through.objects.filter(intercessorgroup__paused=False)
+        .exclude(
+            Exists(
+                GroupReminder.objects.filter(
+                    group_id=OuterRef("intercessorgroup_id"), user_id=OuterRef("user_id")
+                )
+            )
+        )
+        .select_related("intercessorgroup", "user")[:SCHEDULE_BATCH]
+    )
+    GroupReminder.objects.bulk_create(
+        [
+            GroupReminder(
+                group=row.intercessorgroup,
+                user=row.user,
+                time_zone=row.user.time_zone,
+                next_at=member_next_reminder(
+                    row.intercessorgroup, ZoneInfo(row.user.time_zone), now
+                ),
+            )
+            for row in missing
+        ],
+        ignore_conflicts=True,
+    )
+    moved = GroupReminder.objects.exclude(time_zone=F("user__time_zone")).select_related(
+        "group", "user"
+    )[:SCHEDULE_BATCH]
+    for reminder in moved:
+        zone = ZoneInfo(reminder.user.time_zone)
+        GroupReminder.objects.filter(pk=reminder.pk, next_at=reminder.next_at).update(
+            time_zone=reminder.user.time_zone,
+            next_at=member_next_reminder(reminder.group, zone, now),
         )
 
 
 def weekly_due(now: datetime) -> Iterator[Due]:
-    """Claim each group whose reminder is due with a conditional UPDATE on the time it read, so
-    two dispatchers never both take it, and move it on to next week."""
-    groups = IntercessorGroup.objects.filter(paused=False, reminder_next_at__lte=now).order_by(
-        "reminder_next_at"
-    )[:SCHEDULE_BATCH]
-    for group in groups:
-        zone = ZoneInfo(group.time_zone)
-        old = group.reminder_next_at
-        assert old is not None
-        claimed = IntercessorGroup.objects.filter(pk=group.pk, reminder_next_at=old).update(
-            reminder_next_at=group_next_reminder(group, now)
-        )
-        if not claimed:
+    """Claim each member's reminder that is due with a conditional UPDATE on the time it read,
+    so two dispatchers never both take it, and move it on to the next meeting. A reminder whose
+    member left the group is dropped; one of a paused group moves on without a message."""
+    due = list(
+        GroupReminder.objects.filter(next_at__lte=now)
+        .select_related("group", "user")
+        .order_by("next_at")[:SCHEDULE_BATCH]
+    )
+    if not due:
+        return
+    members = set(
+        IntercessorGroup.members.through.objects.filter(
+            intercessorgroup_id__in={r.group_id for r in due}, user_id__in={r.user_id for r in due}
+        ).values_list("intercessorgroup_id", "user_id")
+    )
+    praying = set(
+        Membership.objects.praying()
+        .filter(user_id__in={r.user_id for r in due})
+        .values_list("user_id", "community_id")
+    )
+    for reminder in due:
+        group, old = reminder.group, reminder.next_at
+        if (group.pk, reminder.user_id) not in members:
+            GroupReminder.objects.filter(pk=reminder.pk, next_at=old).delete()
             continue
-        _weekday, at = weekly_reminder_slot(group.weekday, group.meeting_time)
-        occurrence = schedule.late_occurrence(old, at, zone, now, timedelta(days=7))
-        if occurrence is None:
-            continue
-        members = group.members.filter(
-            memberships__community_id=group.community_id,
-            memberships__role__in=PRAYING_ROLES,
+        claimed = GroupReminder.objects.filter(pk=reminder.pk, next_at=old).update(
+            next_at=member_next_reminder(group, ZoneInfo(reminder.user.time_zone), now),
+            time_zone=reminder.user.time_zone,
         )
+        if not claimed or group.paused or (reminder.user_id, group.community_id) not in praying:
+            continue
+        # After downtime, still sent while its day is not over where the member is and the
+        # meeting has not begun; otherwise nothing (never a backlog).
+        zone = ZoneInfo(reminder.time_zone)
+        local_date = old.astimezone(zone).date()
+        if now >= schedule.local_day_end(local_date, zone) or now > next_meeting(group, old):
+            continue
         yield Due(
             kind=Kind.WEEKLY,
-            user_ids=set(members.values_list("pk", flat=True)),
-            due_at=occurrence,
-            local_date=occurrence.astimezone(zone).date(),
+            user_ids={reminder.user_id},
+            due_at=old,
+            local_date=local_date,
             about=group.pk,
             community_id=group.community_id,
         )

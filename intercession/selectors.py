@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
 from typing import TYPE_CHECKING, TypedDict, cast
 from zoneinfo import ZoneInfo
 
@@ -497,6 +498,38 @@ def prayer_log_list(membership) -> QuerySet[PrayerLog]:
     if not membership.sees_sensitive:
         logs = logs.exclude(partner__sensitive=True)
     return logs.select_related("partner", "request", "group").order_by("-prayed_at")
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    prayers: int
+    partners: int
+    answered: int
+
+
+def prayer_record_summary(membership) -> RecordSummary:
+    """The head of a person's prayer record: how many prayers, for how many partners, and how
+    many of the requests they prayed for were answered. One query."""
+    totals = (
+        prayer_log_list(membership)
+        .order_by()
+        .aggregate(
+            prayers=Count("pk"),
+            partners=Count("partner", distinct=True),
+            answered=Count(
+                "request", distinct=True, filter=Q(request__status=RequestStatus.ANSWERED)
+            ),
+        )
+    )
+    return RecordSummary(**totals)
+
+
+def prayer_days(logs: list[PrayerLog], zone: ZoneInfo) -> list[tuple[date, list[PrayerLog]]]:
+    """Prayers (newest first) by the person's local day."""
+    return [
+        (day, list(group))
+        for day, group in groupby(logs, key=lambda log: log.prayed_at.astimezone(zone).date())
+    ]
 
 
 def group_week(group: IntercessorGroup, membership) -> dict:

@@ -18,6 +18,7 @@ from accounts.timezones import local_to_aware
 from intercession.models import (
     DailyListVisit,
     GroupMeeting,
+    GroupReminder,
     IntercessorGroup,
     PrayerKind,
     PrayerLog,
@@ -66,12 +67,14 @@ def group_save(
         raise ValidationError({"leader": _("The leader must be one of the members.")})
     group = group or IntercessorGroup(community=community)
     timing = ("weekday", "meeting_time", "time_zone", "paused")
-    if any(name in fields and getattr(group, name) != fields[name] for name in timing):
-        group.reminder_next_at = None  # the dispatcher sets it from the new time
+    moved = any(name in fields and getattr(group, name) != fields[name] for name in timing)
     for name, value in fields.items():
         setattr(group, name, value)
     group.full_clean()
     group.save()
+    if moved:
+        # The dispatcher gives each member a reminder at the new time.
+        GroupReminder.objects.filter(group=group).delete()
     group.members.set(members)
     group.partners.set(partners)
     return group

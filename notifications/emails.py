@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import kinds
 from notifications.kinds import NothingToSend
@@ -67,18 +69,20 @@ def build_message(delivery: Delivery, shared: Any) -> EmailMultiAlternatives:
         settings_url=absolute(reverse("notifications:reminder_settings")),
         kind_label=delivery.get_kind_display(),
     )
-    message = build_email(
-        template,
-        context,
-        to=[user.email],
-        headers={
-            "Message-ID": delivery.message_id(site_host()),
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-            "X-Epaphras-Kind": delivery.kind,
-        },
-    )
+    # Dates and times in the email are the recipient's own.
+    with timezone.override(ZoneInfo(user.time_zone)):
+        message = build_email(
+            template,
+            context,
+            to=[user.email],
+            headers={
+                "Message-ID": delivery.message_id(site_host()),
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Auto-Submitted": "auto-generated",
+                "X-Epaphras-Kind": delivery.kind,
+            },
+        )
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
     return message

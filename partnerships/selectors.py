@@ -5,6 +5,8 @@ Each function runs a fixed number of queries, however many partners there are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, TypedDict, cast
 
@@ -22,8 +24,10 @@ from partnerships.models import (
     Invitation,
     Membership,
     Partner,
+    PartnerStatus,
     PrayerRequest,
     RequestStatus,
+    Role,
 )
 from partnerships.models.partners import CHECKIN_GRACE
 
@@ -51,6 +55,16 @@ class PartnerHealthState(PartnerHealth):
 def _count(queryset: QuerySet) -> Coalesce:
     counted = queryset.order_by().values("partner").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def coordinator_names(community: Community, limit: int = 3) -> list[str]:
+    """Whom a member can ask about their place in the community. One query."""
+    return [
+        m.user.display_name
+        for m in Membership.objects.filter(community=community, role=Role.COORDINATOR)
+        .select_related("user")
+        .order_by("user__name", "pk")[:limit]
+    ]
 
 
 def praying_user_list(community: Community) -> QuerySet[User]:
@@ -187,3 +201,50 @@ def answered_by_month(community: Community, months: int = 12, today: date | None
         (month, rows.get(month, 0))
         for month in (first + relativedelta(months=i) for i in range(months))
     ]
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing a coordinator's home says needs doing, with the page where it is done."""
+
+    label: str
+    count: int
+    url: str
+
+
+# Other apps add what needs doing in their part of the rhythm (testimonies: drafts waiting to
+# be published), registered at start-up: ``source(membership) -> [Todo]``.
+TodoSource = Callable[[Membership], list[Todo]]
+_todo_sources: list[TodoSource] = []
+
+
+def todo_source_register(source: TodoSource) -> None:
+    if source not in _todo_sources:
+        _todo_sources.append(source)
+
+
+@dataclass
+class CoordinatorHome:
+    overdue: list[Partner]
+    due: list[Partner]
+    stale_requests: int
+    todos: list[Todo]
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not (self.overdue or self.due or self.stale_requests or self.todos)
+
+
+def coordinator_home(membership: Membership) -> CoordinatorHome:
+    """What needs doing now in the community: check-ins overdue and due, requests waiting for
+    an update, and what the other apps add. A fixed number of queries."""
+    rows = partner_health(
+        Partner.objects.visible_to(membership).filter(status=PartnerStatus.ACTIVE), membership
+    )
+    todos = [todo for source in _todo_sources for todo in source(membership) if todo.count]
+    return CoordinatorHome(
+        overdue=[p for p in rows if p.checkin_state == "overdue"],
+        due=[p for p in rows if p.checkin_state == "due"],
+        stale_requests=sum(p.stale_requests for p in rows),
+        todos=todos,
+    )

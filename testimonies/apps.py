@@ -9,6 +9,9 @@ class TestimoniesConfig(AppConfig):
     verbose_name = _("Testimonies")
 
     def ready(self) -> None:
+        from partnerships.selectors import todo_source_register
         from testimonies import notices
+        from testimonies.selectors import drafts_todo
 
         notices.register()
+        todo_source_register(drafts_todo)

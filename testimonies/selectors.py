@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from intercession.models import IntercessorGroup, PrayerLog
@@ -23,6 +25,7 @@ from partnerships.models import (
     Role,
     Visibility,
 )
+from partnerships.selectors import Todo
 from testimonies.models import Testimony, TestimonyNotice, TestimonyStatus, Thanks
 
 if TYPE_CHECKING:
@@ -65,6 +68,18 @@ def testimony_draft_list(membership: Membership):
     if not membership.is_coordinator:
         drafts = drafts.filter(author_id=membership.user_id)
     return drafts.select_related("partner", "author").order_by("-updated_at")
+
+
+def drafts_todo(membership: Membership) -> list[Todo]:
+    """For the coordinator's home: testimonies written and waiting to be published."""
+    count = testimony_draft_list(membership).count()
+    url = reverse("testimonies:testimony_list", args=[membership.community.slug]) + "#drafts"
+    label = ngettext(
+        "%(count)d testimony waiting to be published",
+        "%(count)d testimonies waiting to be published",
+        count,
+    ) % {"count": count}
+    return [Todo(label=label, count=count, url=url)]
 
 
 def testimony_partner_list(membership: Membership) -> list[Partner]:

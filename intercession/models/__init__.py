@@ -1,6 +1,7 @@
 from intercession.models.prayer import (
     DailyListVisit,
     GroupMeeting,
+    GroupReminder,
     IntercessorGroup,
     PrayerKind,
     PrayerLog,
@@ -11,6 +12,7 @@ from intercession.models.prayer import (
 __all__ = [
     "DailyListVisit",
     "GroupMeeting",
+    "GroupReminder",
     "IntercessorGroup",
     "PrayerKind",
     "PrayerLog",

@@ -50,8 +50,6 @@ class IntercessorGroup(models.Model):
     )
     paused = models.BooleanField(_("paused"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # When the weekly reminder to the members is next due; moved on by the dispatcher.
-    reminder_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = IntercessorGroupQuerySet.as_manager()
 
@@ -205,3 +203,23 @@ class RequestSnooze(models.Model):
 
     def __str__(self) -> str:
         return f"Request #{self.request_id} snoozed by user #{self.user_id}"
+
+
+class GroupReminder(models.Model):
+    """When one member next hears of their group's weekly meeting: on the morning of the
+    meeting day in the member's own time zone, or the evening before when the meeting falls
+    before nine their time. Moved on by the dispatcher; ``time_zone`` is the member's zone it
+    was worked out in, so a member who moves is given a new one."""
+
+    group = models.ForeignKey(IntercessorGroup, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    next_at = models.DateTimeField(db_index=True)
+    time_zone = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="group_reminder_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Weekly reminder of group #{self.group_id} for user #{self.user_id}"

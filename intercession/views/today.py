@@ -1,6 +1,7 @@
 import uuid
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from intercession.forms import PrayerForm, PrayerNoteForm
 from intercession.models import PrayerLog
 from partnerships.access import get_request_for
 from partnerships.models import PrayerRequest
+from partnerships.selectors import coordinator_names
 from partnerships.views.common import query_id
 
 
@@ -46,6 +48,10 @@ def today(request: AuthenticatedRequest, slug: str) -> HttpResponse:
             "daily": daily,
             "new_key": new_key,
             "just_prayed": _just_prayed(request),
+            # With nobody on the list, whom to ask for a place in a group.
+            "coordinators": []
+            if daily.cards or membership.is_coordinator
+            else coordinator_names(membership.community),
         },
     )
 
@@ -258,5 +264,9 @@ def record(request: AuthenticatedRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "intercession/record.html",
-        {"page": page},
+        {
+            "page": page,
+            "days": selectors.prayer_days(list(page.object_list), ZoneInfo(request.user.time_zone)),
+            "summary": selectors.prayer_record_summary(membership),
+        },
     )

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import validate_time_zone
@@ -196,6 +197,22 @@ class Partner(models.Model):
         Uses prefetched children when there are any."""
         children = ", ".join(f"{child.name} {child.age()}" for child in self.children.all())
         return "; ".join(part for part in (self.spouse_name, children) if part)
+
+    @property
+    def family_labelled(self) -> str:
+        """“Spouse: Anna · Children: Micah (7), Ruth (4)”: the family line of the pages, saying
+        who is who. Uses prefetched children when there are any."""
+        children = list(self.children.all())
+        parts = []
+        if self.spouse_name:
+            parts.append(gettext("Spouse: %(name)s") % {"name": self.spouse_name})
+        if children:
+            names = ", ".join(f"{child.name} ({child.age()})" for child in children)
+            parts.append(
+                ngettext("Child: %(names)s", "Children: %(names)s", len(children))
+                % {"names": names}
+            )
+        return " · ".join(parts)
 
     @property
     def initials(self) -> str:

@@ -24,7 +24,7 @@ from partnerships.access import (
 )
 from partnerships.forms import CommunityForm, CommunitySettingsForm, InvitationForm, MemberRoleForm
 from partnerships.models import Invitation, Membership, Partner, Role
-from partnerships.selectors import member_list, pending_invitation_list
+from partnerships.selectors import coordinator_home, member_list, pending_invitation_list
 from partnerships.tokens import InvitationLinkError, invitation_from_token
 from partnerships.views.common import act_and_tell, add_errors, invitation_allowed
 
@@ -88,6 +88,7 @@ def community_home(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         )
         context["counts"] = counts
         context["pending_invitations"] = community.invitations.pending().count()
+        context["todo"] = coordinator_home(membership)
     return render(request, "partnerships/community_home.html", context)
 
 

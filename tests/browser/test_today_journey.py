@@ -41,7 +41,7 @@ def test_i_prayed_in_place_then_a_note_then_the_record(new_page, screenshot):
     page = new_page()
     signed_in(page, intercessor)
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
-    expect(page.get_by_text("Anna; Micah 7, Ruth 4")).to_be_visible()
+    expect(page.get_by_text("Spouse: Anna · Children: Micah (7), Ruth (4)")).to_be_visible()
     screenshot(page, "today-phone")
     page.evaluate("window.__noReload = true")
 

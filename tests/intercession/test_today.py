@@ -42,7 +42,7 @@ def test_today_shows_adopted_partners_with_family_and_requests_urgent_first(
     calm = make_request(adopted, text="Calm request")
     urgent = make_request(adopted, text="Urgent request", urgent=True)
     html = today(intercessor_client, community).content.decode()
-    assert "Anna; Micah 7, Ruth 4" in html
+    assert "Spouse: Anna · Children: Micah (7), Ruth (4)" in html
     assert html.index(urgent.text) < html.index(calm.text)
     assert (
         "You&#x27;ve prayed for 0 of 1 partner today." in html

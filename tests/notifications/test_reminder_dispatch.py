@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.db import connection
 
-from intercession.models import PrayerLog
-from intercession.notices import weekly_reminder_slot
+from intercession.models import GroupReminder, PrayerLog
+from intercession.notices import member_next_reminder
 from notifications import dispatch, schedule
 from notifications.models import Delivery, Preference
 from partnerships.models import Role
@@ -275,6 +275,17 @@ def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
         Preference.objects.create(
             user=user, daily_enabled=False, checkin_digest_enabled=False, encouragement_next_at=due
         )
+    # And the 40 in a group meeting that evening, each reminded at 07:00 London time.
+    group = make_group(
+        community,
+        members=users,
+        partners=[make_partner(community)],
+        weekday=0,
+        meeting_time=time(19, 30),
+    )
+    GroupReminder.objects.bulk_create(
+        GroupReminder(group=group, user=u, next_at=due, time_zone="Europe/London") for u in users
+    )
     barrier = threading.Barrier(3)
     errors = []
 
@@ -296,20 +307,49 @@ def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
     assert not errors
     assert Delivery.objects.filter(kind="daily").count() == 40
     assert Delivery.objects.filter(kind="encouragement").count() == 20
+    assert Delivery.objects.filter(kind="weekly").count() == 40
     assert set(Delivery.objects.values_list("user_id", flat=True)) == {
         u.pk for u in users + partners
     }
 
 
-def test_weekly_reminder_morning_of_the_meeting_or_the_evening_before():
-    assert weekly_reminder_slot(1, time(19, 30)) == (1, time(7, 0))
-    assert weekly_reminder_slot(4, time(6, 30)) == (3, time(19, 0))
-    assert weekly_reminder_slot(0, time(6, 30)) == (6, time(19, 0))
+@pytest.mark.parametrize(
+    ("weekday", "at", "member_zone", "expected"),
+    [
+        # Tuesday 19:30 in London: 07:00 that Tuesday for a member in London …
+        (1, time(19, 30), "Europe/London", (2026, 6, 2, 7, 0)),
+        # … for one in Tokyo it is Wednesday 03:30 there, early: Tuesday 19:00 in Tokyo.
+        (1, time(19, 30), "Asia/Tokyo", (2026, 6, 2, 19, 0)),
+        # … in New York, Tuesday 14:30 there: 07:00 that Tuesday in New York.
+        (1, time(19, 30), "America/New_York", (2026, 6, 2, 7, 0)),
+        # Friday 06:30 in London is early there: Thursday 19:00.
+        (4, time(6, 30), "Europe/London", (2026, 6, 4, 19, 0)),
+        # Monday 06:30 in London, from a Monday noon: next week's Sunday 19:00.
+        (0, time(6, 30), "Europe/London", (2026, 6, 7, 19, 0)),
+    ],
+)
+def test_weekly_reminder_at_the_members_morning_of_the_meeting_or_the_evening_before(
+    weekday, at, member_zone, expected
+):
+    community = make_community(time_zone="Europe/London")
+    group = make_group(
+        community,
+        members=[],
+        partners=[],
+        weekday=weekday,
+        meeting_time=at,
+        time_zone="Europe/London",
+    )
+    monday_noon = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    zone = ZoneInfo(member_zone)
+    assert member_next_reminder(group, zone, monday_noon) == datetime(*expected, tzinfo=zone)
 
 
 def test_weekly_reminder_goes_to_members_of_active_groups_only():
     community = make_community(time_zone="Europe/London")
-    a, b, quiet = (make_member(community, Role.INTERCESSOR) for _ in range(3))
+    a, b, quiet = (
+        make_member(community, Role.INTERCESSOR, time_zone="Europe/London") for _ in range(3)
+    )
     Preference.objects.create(user=quiet, weekly_enabled=False)
     partner = make_partner(community)
     tuesday = make_group(
@@ -321,9 +361,9 @@ def test_weekly_reminder_goes_to_members_of_active_groups_only():
     monday = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)  # a Monday
     with time_machine.travel(monday, tick=False):
         dispatch.dispatch_due(monday)
-    tuesday.refresh_from_db()
-    assert tuesday.reminder_next_at == datetime(2026, 6, 2, 7, 0, tzinfo=ZoneInfo("Europe/London"))
-    at = tuesday.reminder_next_at + timedelta(minutes=1)
+    due = {r.next_at for r in GroupReminder.objects.filter(group=tuesday)}
+    assert due == {datetime(2026, 6, 2, 7, 0, tzinfo=ZoneInfo("Europe/London"))}
+    at = due.pop() + timedelta(minutes=1)
     with time_machine.travel(at, tick=False):
         dispatch.dispatch_due(at)
     weekly = Delivery.objects.filter(kind="weekly")

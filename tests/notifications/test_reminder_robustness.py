@@ -10,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from intercession.models import GroupReminder
 from intercession.services import group_save
 from notifications import dispatch
 from notifications.models import Delivery, DeliveryStatus, Preference
@@ -160,9 +161,10 @@ def test_a_group_that_moves_gets_its_reminder_at_the_new_time(community, interce
         partners=[partner],
     )
     dispatch.ensure_schedules(monday)
-    group.refresh_from_db()
-    # Saturday 08:00 in Tokyo is early: the evening before, Friday 19:00 there.
-    assert group.reminder_next_at == datetime(2026, 6, 5, 19, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    # Saturday 08:00 in Tokyo is Friday 23:00 for the member, on UTC: 07:00 that Friday.
+    assert intercessor.time_zone == "UTC"
+    (reminder,) = GroupReminder.objects.filter(group=group)
+    assert reminder.next_at == datetime(2026, 6, 5, 7, 0, tzinfo=UTC)
 
 
 def test_editing_a_group_keeps_a_partner_whose_partnership_is_paused(
@@ -323,3 +325,16 @@ def test_a_reminder_that_is_off_is_not_given_a_due_time(community, intercessor):
     )
     dispatch.ensure_schedules(timezone.now())
     assert Preference.objects.get(user=intercessor).checkin_digest_next_at is None
+
+
+def test_the_dispatcher_ticks_on_the_minute_when_reminders_fall_due():
+    """Due times are whole minutes: a tick at second 0 finds them as they fall due, where an
+    interval counted from beat's start could find them up to a minute late."""
+    from celery.schedules import crontab
+
+    from config.celery import app
+
+    entry = app.conf.beat_schedule["dispatch-reminders"]["schedule"]
+    # A crontab fires at second 0 of each minute it names: here every minute of every hour.
+    assert isinstance(entry, crontab)
+    assert entry.minute == set(range(60)) and entry.hour == set(range(24))
