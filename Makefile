@@ -11,7 +11,7 @@ unexport PYTHONDONTWRITEBYTECODE
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: run test check lint format install browser check-deploy audit clean
+.PHONY: run test production check lint format install browser check-deploy audit clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -29,6 +29,11 @@ run: install
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
 	bin/run
+
+## production: the production set (the Procfile: gunicorn, two Celery workers, one beat) with
+## production settings against this machine's PostgreSQL and Redis (bin/production).
+production: install
+	bin/production
 
 ## test: lint, migrations check and the whole suite (set DATABASE_URL for PostgreSQL).
 test: install browser
