@@ -235,7 +235,8 @@ class Child(models.Model):
         verbose_name_plural = _("children")
 
     def __str__(self) -> str:
-        return self.name
+        # Not the name: a sensitive partner's children are not named outside the app's pages.
+        return f"Child #{self.pk} of {self.partner}"
 
     def age(self, today: date | None = None) -> int:
         """Age this year: birth years are all we keep, so this is the age reached on this
