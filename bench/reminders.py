@@ -280,19 +280,7 @@ def seed_world(people: int) -> dict[str, float]:
         due_at[user.email] = instant.timestamp()
     User.objects.bulk_update(praying, ["time_zone"], batch_size=5000)
     Preference.objects.bulk_create(preferences, batch_size=5000)
-    Preference.objects.bulk_create(
-        [
-            Preference(
-                user=user,
-                daily_next_at=now + timedelta(hours=6),
-                weekly_enabled=False,
-                checkin_digest_enabled=False,
-                encouragement_enabled=False,
-            )
-            for user in User.objects.exclude(pk__in=[u.pk for u in praying])
-        ],
-        batch_size=5000,
-    )
+    not_due(User.objects.exclude(pk__in=[u.pk for u in praying]), now)
     return due_at
 
 
@@ -335,6 +323,27 @@ def world(options, due_at: dict[str, float], arrivals: dict[str, float]) -> None
     print(f"{len(arrivals) / span:.0f} messages/s from the first arrival to the last")
 
 
+def not_due(users, now) -> None:
+    """Preferences for people who are not due in this run: their list comes in six hours."""
+    from datetime import timedelta
+
+    from notifications.models import Preference
+
+    Preference.objects.bulk_create(
+        [
+            Preference(
+                user=user,
+                daily_next_at=now + timedelta(hours=6),
+                weekly_enabled=False,
+                checkin_digest_enabled=False,
+                encouragement_enabled=False,
+            )
+            for user in users
+        ],
+        batch_size=5000,
+    )
+
+
 def seed_scale() -> int:
     """seed_scale's dataset, with everyone who prays due now; returns how many."""
     import io
@@ -364,19 +373,7 @@ def seed_scale() -> int:
         batch_size=5000,
     )
     # Nobody else is due: the other kinds wait for another day.
-    Preference.objects.bulk_create(
-        [
-            Preference(
-                user=user,
-                daily_next_at=now + timedelta(hours=6),
-                weekly_enabled=False,
-                checkin_digest_enabled=False,
-                encouragement_enabled=False,
-            )
-            for user in User.objects.exclude(pk__in=praying.values("pk"))
-        ],
-        batch_size=5000,
-    )
+    not_due(User.objects.exclude(pk__in=praying.values("pk")), now)
     return len(rows)
 
 

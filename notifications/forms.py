@@ -37,10 +37,13 @@ class ReminderSettingsForm(forms.Form):
     )
 
     encouragement_enabled = forms.BooleanField(
-        label=_("Tell me each week who carried me in prayer (partners)"), required=False
+        label=_("Tell me each week who carried me in prayer"), required=False
     )
     encouragement_weekday = forms.TypedChoiceField(
-        label=_("On"), choices=Weekday.choices, coerce=int
+        label=_("On"),
+        choices=Weekday.choices,
+        coerce=int,
+        help_text=_("It comes at 08:00 your time, in a week when someone prayed for you."),
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from accounts.models import User
 from accounts.ratelimits import exceeded
 from intercession.access import get_link_target, get_link_targets
 from intercession.services import (
@@ -23,6 +24,7 @@ from intercession.services import (
     request_snooze,
 )
 from notifications.tokens import LinkError, read_action_token, read_list_action_token
+from partnerships.models import Membership, PrayerRequest
 
 
 def _invalid(request: HttpRequest, error: LinkError | None = None) -> HttpResponse:
@@ -33,18 +35,27 @@ def _invalid(request: HttpRequest, error: LinkError | None = None) -> HttpRespon
     return render(request, "notifications/link_invalid.html", {"expired": False}, status=404)
 
 
+def _request_link(
+    request: HttpRequest, token: str, action: str
+) -> tuple[User, PrayerRequest, Membership] | HttpResponse:
+    """The person, the request and their membership of a signed link to do ``action`` on one
+    request, or the page that says the link does not work (any more)."""
+    try:
+        user_id, request_id = read_action_token(token, action=action)
+    except LinkError as error:
+        return _invalid(request, error)
+    target = get_link_target(user_id, request_id)
+    return target if target is not None else _invalid(request)
+
+
 @require_http_methods(["GET", "POST"])
 def prayed_link(request: HttpRequest, token: str) -> HttpResponse:
     """The “I prayed” link of a reminder email. Mail scanners open links, so opening it only
     shows a button; the prayer is recorded when the button is pressed."""
-    try:
-        user_id, request_id = read_action_token(token, action="prayed")
-    except LinkError as error:
-        return _invalid(request, error)
-    target = get_link_target(user_id, request_id)
-    if target is None:
-        return _invalid(request)
-    user, prayer_request, membership = target
+    found = _request_link(request, token, "prayed")
+    if isinstance(found, HttpResponse):
+        return found
+    user, prayer_request, membership = found
     context = {
         "prayer_request": prayer_request,
         "partner": prayer_request.partner,
@@ -130,14 +141,10 @@ def prayed_all_link(request: HttpRequest, token: str) -> HttpResponse:
 def snooze_link(request: HttpRequest, token: str) -> HttpResponse:
     """“Snooze this request for a week”, from the daily email: it leaves the person's own
     ten minutes for seven days (it stays on everyone else's, and on their “show everything”)."""
-    try:
-        user_id, request_id = read_action_token(token, action="snooze")
-    except LinkError as error:
-        return _invalid(request, error)
-    target = get_link_target(user_id, request_id)
-    if target is None:
-        return _invalid(request)
-    user, prayer_request, membership = target
+    found = _request_link(request, token, "snooze")
+    if isinstance(found, HttpResponse):
+        return found
+    user, prayer_request, membership = found
     mine = request.user.is_authenticated and request.user.pk == user.pk
     context: dict[str, Any] = {
         "title": _("Snooze for a week"),

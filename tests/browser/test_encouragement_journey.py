@@ -3,6 +3,7 @@ read it on the phone and open their corner from it; a sensitive partner's says o
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -107,3 +108,13 @@ def test_a_partner_reads_who_carried_them_and_opens_their_corner(new_page, scree
     expect(inbox.get_by_role("heading", name="Hello, Tomasz")).to_be_visible()
     assert inbox.url.endswith(f"/c/{community.slug}/corner/")
     expect(inbox.get_by_text("Isaiah 43:19 — a way in the wilderness.")).to_be_visible()
+
+    # From the corner to the day the letter comes: Thursdays, at 08:00 their time.
+    inbox.goto("/reminders/")
+    inbox.get_by_label("On", exact=True).select_option(label="Thursday")
+    inbox.get_by_role("button", name="Save").click()
+    expect(inbox.get_by_text("Your reminders are saved.")).to_be_visible()
+    screenshot(inbox, "reminders-partner-phone")
+    pref = Preference.objects.get(user=user)
+    assert pref.encouragement_weekday == 3
+    assert pref.encouragement_next_at.astimezone(ZoneInfo(user.time_zone)).weekday() == 3
