@@ -4,9 +4,12 @@ Every periodic job is declared here, once, with the time it fires. Workers and e
 beat process read it: ``celery -A config worker`` and ``celery -A config beat``.
 """
 
+import logging
 import os
+import time
+from contextvars import Token
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -40,3 +43,33 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=17),
     },
 }
+
+
+# One line per task, with the task's id on every line logged while it runs: its name, how it
+# ended and its time; never its arguments (ids only, but a line need not carry even those).
+_started: dict[str, tuple[float, Token[str]]] = {}
+task_log = logging.getLogger("epaphras.task")
+
+
+@signals.task_prerun.connect
+def _task_started(task_id=None, **kwargs) -> None:
+    from config.logging import current_id
+
+    _started[task_id] = (time.perf_counter(), current_id.set(task_id or "-"))
+
+
+@signals.task_postrun.connect
+def _task_ended(task_id=None, task=None, state=None, **kwargs) -> None:
+    from config.logging import current_id
+
+    found = _started.pop(task_id, None)
+    if found is None:
+        return
+    started, token = found
+    task_log.info(
+        "task %s %s %.1fms",
+        getattr(task, "name", "?"),
+        state,
+        (time.perf_counter() - started) * 1000,
+    )
+    current_id.reset(token)

@@ -6,7 +6,10 @@ the code; the person who hit it can say the rest."""
 from __future__ import annotations
 
 import logging
+import re
 import traceback
+import uuid
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import mail_admins
@@ -86,3 +89,24 @@ class PrivateAdminEmailHandler(logging.Handler):
             mail_admins(subject, "\n\n".join(body), fail_silently=True)
         except Exception:
             self.handleError(record)
+
+
+# The request (or task) being handled, for every line logged while it runs.
+current_id: ContextVar[str] = ContextVar("current_id", default="-")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def request_id_from(header: str | None) -> str:
+    """A proxy's X-Request-ID when it looks like one, so a line here matches the proxy's;
+    otherwise a new one. Whatever else the header holds is never logged."""
+    if header and REQUEST_ID.fullmatch(header):
+        return header
+    return uuid.uuid4().hex
+
+
+class WithId(logging.Filter):
+    """Puts the id of the request or task being handled on every record (``%(id)s``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.id = current_id.get()
+        return True

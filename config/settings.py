@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.PrivateResponsesMiddleware",
@@ -367,19 +368,20 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "routes": {"()": "config.logging.RoutesNotPaths"},
+        "with_id": {"()": "config.logging.WithId"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
         "plain": {
             "()": "config.logging.PrivateFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(id)s] %(message)s",
         }
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["routes"],
+            "filters": ["routes", "with_id"],
         },
         "mail_admins": {
             "level": "ERROR",
