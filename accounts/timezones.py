@@ -49,6 +49,12 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in canonical_time_zone_names()]
 
 
+def zone_city(name: str) -> str:
+    """“Tokyo” for Asia/Tokyo, “New York” for America/New_York: how a zone is named in a
+    sentence."""
+    return name.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def time_zone_choices_keeping(current: str) -> list[tuple[str, str]]:
     """The offered zones, plus ``current`` if it is an older alias a browser gave us
     (Asia/Calcutta), so a person's saved zone stays selectable."""

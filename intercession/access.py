@@ -37,22 +37,10 @@ def get_prayable_partner(membership: Membership, pk: int) -> Partner:
 def get_link_target(user_id: int, request_id: int) -> tuple[User, PrayerRequest, Membership] | None:
     """For a signed “I prayed” link: the person, the request and their praying membership, if
     the person may still see that request; otherwise None (the link shows it no longer works)."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    prayer_request = (
-        PrayerRequest.objects.select_related("partner__community").filter(pk=request_id).first()
-    )
-    if user is None or prayer_request is None:
+    found = get_link_targets(user_id, [request_id])
+    if found is None or not found[1]:
         return None
-    membership = (
-        Membership.objects.praying()
-        .filter(user=user, community_id=prayer_request.partner.community_id)
-        .select_related("community")
-        .first()
-    )
-    if membership is None:
-        return None
-    if not PrayerRequest.objects.visible_to(membership).filter(pk=request_id).exists():
-        return None
+    user, [(prayer_request, membership)] = found
     return user, prayer_request, membership
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.timezones import zone_city
 from intercession import selectors
 from intercession.models import GroupReminder, IntercessorGroup
 from notifications import kinds, schedule
@@ -192,20 +193,15 @@ def weekly_message(delivery: Delivery, shared: object) -> Message:
         "group": group,
         # In the member's own time (the email is rendered in their zone) …
         "meeting": here,
-        "zone_here": zone_label(delivery.user.time_zone),
+        "zone_here": zone_city(delivery.user.time_zone),
         # … and in the group's, when the clocks there say something else.
         "meeting_there": there if there.replace(tzinfo=None) != here.replace(tzinfo=None) else None,
-        "zone_there": zone_label(group.time_zone),
+        "zone_there": zone_city(group.time_zone),
         "changes": changes,
         "partners": [p.public_name for p in week["partners"]],
         "group_url": absolute(reverse("intercession:group", args=[group.community.slug, group.pk])),
     }
     return "intercession/email/weekly", context, []
-
-
-def zone_label(name: str) -> str:
-    """“Tokyo” for Asia/Tokyo, “New York” for America/New_York."""
-    return name.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def next_meeting(group: IntercessorGroup, after: datetime) -> datetime:

@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.timezones import local_to_aware
 from intercession.models import IntercessorGroup, PrayerLog, RequestSnooze
 from partnerships.models import (
@@ -649,10 +650,25 @@ def request_carried(prayer_request: PrayerRequest) -> Carried:
 
 
 def encouragement_list(
-    partner: Partner, prayer_request: PrayerRequest | None = None, limit: int = 20
+    partner: Partner,
+    prayer_request: PrayerRequest | None = None,
+    limit: int = 20,
+    between: tuple[datetime, datetime] | None = None,
 ) -> list[PrayerLog]:
-    """Notes intercessors chose to share with the partner, newest first."""
+    """Notes intercessors chose to share with the partner, newest first; ``between`` (start,
+    end): only those of that time."""
     logs = PrayerLog.objects.filter(partner=partner, shared_with_partner=True).exclude(note="")
     if prayer_request is not None:
         logs = logs.filter(request=prayer_request)
+    if between is not None:
+        logs = logs.filter(prayed_at__gte=between[0], prayed_at__lt=between[1])
     return list(logs.select_related("user").order_by("-prayed_at")[:limit])
+
+
+def adopting_groups(partner: Partner) -> list[IntercessorGroup]:
+    """The groups that meet and pray for this partner, each with its members by name."""
+    return list(
+        IntercessorGroup.objects.filter(partners=partner, paused=False)
+        .prefetch_related(Prefetch("members", queryset=User.objects.order_by("name", "pk")))
+        .order_by("name")
+    )

@@ -254,3 +254,23 @@ def request_snooze(*, user: User, prayer_request: PrayerRequest) -> RequestSnooz
         user=user, request=prayer_request, defaults={"until": timezone.now() + SNOOZE_FOR}
     )
     return snooze
+
+
+def prayers_record_all(*, user: User, prayer_requests: Iterable[PrayerRequest], key: str) -> int:
+    """“I prayed for all of these”: a prayer for each request, under a form key of ``key`` and
+    the request, so that the same press again records nothing more. Requests answered or
+    closed since are passed over. Returns how many prayers are new. The caller has already
+    checked the user may see them."""
+    recorded = 0
+    for prayer_request in prayer_requests:
+        try:
+            _log, created = prayer_log_create(
+                user=user,
+                partner=prayer_request.partner,
+                prayer_request=prayer_request,
+                client_key=f"{key}:{prayer_request.pk}",
+            )
+        except ValidationError:
+            continue
+        recorded += created
+    return recorded

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from intercession.models import IntercessorGroup, PrayerLog
-from intercession.selectors import encouragement_list
+from intercession.selectors import adopting_groups, encouragement_list
 from partnerships.models import (
     CheckIn,
     Membership,
@@ -176,11 +176,7 @@ def corner_get(membership: Membership, partner: Partner) -> Corner:
         next_checkin=CheckIn.objects.filter(partner=partner, status="scheduled", starts_at__gte=now)
         .order_by("starts_at")
         .first(),
-        groups=list(
-            IntercessorGroup.objects.filter(partners=partner, paused=False)
-            .prefetch_related(Prefetch("members", queryset=User.objects.order_by("name", "pk")))
-            .order_by("name")
-        ),
+        groups=adopting_groups(partner),
         prayers_this_month=totals["prayers"],
         people_this_month=totals["people"],
         encouragements=encouragement_list(partner, limit=10),
@@ -234,32 +230,18 @@ def partner_profiles_of(user) -> QuerySet[Partner]:
 def carried_week(partner: Partner, start: datetime, end: datetime) -> CarriedWeek:
     """The week ending at ``end``, in a fixed number of queries."""
     logs = PrayerLog.objects.filter(partner=partner, prayed_at__gte=start, prayed_at__lt=end)
-    prayers = logs.count()
+    totals = logs.aggregate(prayers=Count("pk"), people=Count("user", distinct=True))
     people = list(
-        User.objects.filter(pk__in=logs.values("user_id")).order_by("name", "pk")[: NAMES_SHOWN + 1]
-    )
-    counted = (
-        logs.aggregate(n=Count("user", distinct=True))["n"]
-        if len(people) > NAMES_SHOWN
-        else len(people)
+        User.objects.filter(pk__in=logs.values("user_id")).order_by("name", "pk")[:NAMES_SHOWN]
     )
     zone = ZoneInfo(partner.time_zone)
     return CarriedWeek(
         partner=partner,
-        prayers=prayers,
-        people=[person.first_name for person in people[:NAMES_SHOWN]],
-        more_people=counted - min(len(people), NAMES_SHOWN),
-        groups=list(
-            IntercessorGroup.objects.filter(partners=partner, paused=False)
-            .prefetch_related(Prefetch("members", queryset=User.objects.order_by("name", "pk")))
-            .order_by("name")
-        ),
-        notes=list(
-            logs.filter(shared_with_partner=True)
-            .exclude(note="")
-            .select_related("user")
-            .order_by("-prayed_at")[:5]
-        ),
+        prayers=totals["prayers"],
+        people=[person.first_name for person in people],
+        more_people=totals["people"] - len(people),
+        groups=adopting_groups(partner),
+        notes=encouragement_list(partner, limit=5, between=(start, end)),
         answered=list(
             PrayerRequest.objects.filter(
                 partner=partner,

@@ -21,6 +21,7 @@ from intercession.access import get_link_target, get_link_targets
 from intercession.services import (
     TOO_MANY_PRAYERS,
     prayer_log_create,
+    prayers_record_all,
     request_snooze,
 )
 from notifications.tokens import LinkError, read_action_token, read_list_action_token
@@ -114,18 +115,9 @@ def prayed_all_link(request: HttpRequest, token: str) -> HttpResponse:
     elif request.method == "POST" and exceeded(request, "pray", user.pk):
         context["refused"] = TOO_MANY_PRAYERS
     elif request.method == "POST":
-        recorded = 0
-        for prayer_request, _membership in targets:
-            try:
-                _log, created = prayer_log_create(
-                    user=user,
-                    partner=prayer_request.partner,
-                    prayer_request=prayer_request,
-                    client_key=f"all:{token[-16:]}:{prayer_request.pk}",
-                )
-            except ValidationError:
-                continue  # answered or closed since the email went: nothing to record
-            recorded += created
+        recorded = prayers_record_all(
+            user=user, prayer_requests=[r for r, _m in targets], key=f"all:{token[-16:]}"
+        )
         context["done_heading"] = _("Amen")
         context["done_text"] = ngettext(
             "%(count)d prayer recorded. Thank you for carrying them.",

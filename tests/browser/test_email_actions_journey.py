@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from intercession.models import PrayerLog
+from intercession.models import PrayerLog, RequestSnooze
 from notifications.models import Delivery, Preference
 from notifications.send import send_batch
 from partnerships.models import Role
@@ -51,3 +51,12 @@ def test_praying_for_all_and_resting_tomorrow_from_the_email(new_page, screensho
     expect(inbox.get_by_role("heading", name="Rest well")).to_be_visible()
     screenshot(inbox, "link-not-today-phone")
     assert Preference.objects.get(user=daniel).daily_skip_on is not None
+
+    inbox.set_content(message.alternatives[0][0])
+    inbox.get_by_role("link", name="Snooze for a week").first.click()
+    expect(inbox.get_by_role("heading", name="Set this request aside for a week?")).to_be_visible()
+    screenshot(inbox, "link-snooze-phone")
+    inbox.get_by_role("button", name="Snooze for a week").click()
+    expect(inbox.get_by_role("heading", name="Set aside for a week")).to_be_visible()
+    screenshot(inbox, "link-snooze-done-phone")
+    assert RequestSnooze.objects.filter(user=daniel).count() == 1
