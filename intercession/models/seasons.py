@@ -24,6 +24,7 @@ from accounts.timezones import local_to_aware, validate_time_zone
 from partnerships.models import Community, Partner
 
 HOURS = range(24)
+UTC = ZoneInfo("UTC")
 
 
 class SeasonQuerySet(models.QuerySet["Season"]):
@@ -45,7 +46,11 @@ class Season(models.Model):
     ends_on = models.DateField(_("last day"))
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -57,7 +62,9 @@ class Season(models.Model):
         ordering = ["-starts_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="season_ends_after_start"
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="season_ends_after_start",
+                violation_error_message=_("The last day comes on or after the first."),
             ),
         ]
 
@@ -76,7 +83,9 @@ class Season(models.Model):
         return [self.starts_on + timedelta(days=n) for n in range(self.length)]
 
     def hour_start(self, day: date, hour: int) -> datetime:
-        return local_to_aware(datetime.combine(day, time(hour)), self.zone)
+        """In UTC: Python compares and subtracts two datetimes of one zone by their wall
+        clocks, which is wrong across a change of the clocks."""
+        return local_to_aware(datetime.combine(day, time(hour)), self.zone).astimezone(UTC)
 
     def hour_end(self, day: date, hour: int) -> datetime:
         """The next hour's start: a missing or repeated hour is as long as the clocks make it."""
