@@ -11,11 +11,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from intercession.models import PrayerLog, Season, SeasonDay, SeasonHour
 from intercession.models.seasons import HOURS
 from partnerships.models import Membership, Partner, PrayerRequest, RequestStatus
+from partnerships.selectors import Todo
 
 # The clock's face: a ring of 24 hours, midnight at the top, in the reader's own time.
 CLOCK_CENTRE = 120
@@ -270,3 +273,33 @@ def hour_label(season: Season, hour: int, day: date, zone: ZoneInfo) -> tuple[da
 def days_ahead(season: Season, now: datetime) -> list[date]:
     """The days of the season whose hours can still be taken."""
     return [d for d in season.days() if season.hour_start(d + timedelta(days=1), 0) > now]
+
+
+def season_todos(membership: Membership) -> list[Todo]:
+    """For a coordinator's home: the hours of a running season, or of one beginning within a
+    week, that nobody holds on any day. Two queries."""
+    now = timezone.now()
+    soon = timezone.localdate() + timedelta(days=7)
+    seasons = [
+        s
+        for s in Season.objects.filter(
+            community_id=membership.community_id, starts_on__lte=soon
+        ).filter(ends_on__gte=timezone.localdate() - timedelta(days=1))
+        if not s.is_over(now)
+    ]
+    held: dict[int, set[int]] = defaultdict(set)
+    for season_id, hour in SeasonHour.objects.filter(season__in=seasons).values_list(
+        "season_id", "hour"
+    ):
+        held[season_id].add(hour)
+    todos = []
+    for season in seasons:
+        open_hours = 24 - len(held[season.pk])
+        label = ngettext(
+            "%(count)d hour of “%(title)s” has nobody yet",
+            "%(count)d hours of “%(title)s” have nobody yet",
+            open_hours,
+        ) % {"count": open_hours, "title": season.title}
+        url = reverse("intercession:season", args=[membership.community.slug, season.pk])
+        todos.append(Todo(label=label, count=open_hours, url=url))
+    return todos

@@ -285,3 +285,14 @@ def test_seasons_list_running_then_coming_then_over(community, intercessor):
     assert entries[0].hours_held == 1
     html = client_for(intercessor).get(reverse("intercession:season_list", args=[community.slug]))
     assert "1 of 24 hours held" in html.content.decode()
+
+
+def test_the_coordinators_home_names_the_hours_nobody_holds(community, coordinator, intercessor):
+    season, _ = make_season(community, title="Days for the visa", holder=intercessor)
+    make_season(community, title="Long ago", starts_in_days=-30, days=3)
+    make_season(community, title="Next month", starts_in_days=30, days=3)
+    html = client_for(coordinator).get(reverse("partnerships:community", args=[community.slug]))
+    text = html.content.decode()
+    assert "23 hours of “Days for the visa” have nobody yet" in text
+    assert reverse("intercession:season", args=[community.slug, season.pk]) in text
+    assert "Long ago" not in text and "Next month" not in text
