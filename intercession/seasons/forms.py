@@ -38,11 +38,22 @@ class SeasonForm(forms.ModelForm):
         }
 
 
+class RequestsField(forms.ModelMultipleChoiceField):
+    """A request by its partner's name (the alias of a sensitive one, to a coordinator without
+    two-factor sign-in) and the start of its text."""
+
+    real_names = True
+
+    def label_from_instance(self, obj) -> str:
+        partner = obj.partner
+        return f"{partner.name if self.real_names else partner.public_name}: {obj.text[:100]}"
+
+
 class SeasonDayForm(forms.ModelForm):
     class Meta:
         model = SeasonDay
         fields = ["focus", "scripture", "partners", "requests"]
-        field_classes = {"partners": PartnersField}
+        field_classes = {"partners": PartnersField, "requests": RequestsField}
         widgets = {
             "partners": forms.CheckboxSelectMultiple,
             "requests": forms.CheckboxSelectMultiple,
@@ -69,7 +80,7 @@ class SeasonDayForm(forms.ModelForm):
             offered = offered.exclude(sensitive=True)
         partners.queryset = offered.order_by("name")
         partners.real_names = sees_sensitive
-        requests = cast(forms.ModelMultipleChoiceField, self.fields["requests"])
+        requests = cast(RequestsField, self.fields["requests"])
         requests.queryset = (
             PrayerRequest.objects.visible_to(membership)
             .active()
@@ -77,11 +88,7 @@ class SeasonDayForm(forms.ModelForm):
             .select_related("partner")
             .order_by("partner__name", "-urgent", "-created_at")
         )
-        requests.label_from_instance = (
-            lambda r: (  # type: ignore[method-assign]
-                f"{r.partner.name if sees_sensitive else r.partner.public_name}: {r.text[:100]}"
-            )
-        )
+        requests.real_names = sees_sensitive
 
 
 def _time(moment: datetime) -> str:
