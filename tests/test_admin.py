@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intercession.models import GroupMeeting, PrayerLog
+from intercession.seasons.services import season_day_save
 from partnerships.models import Child, RequestUpdate
 from tests.conftest import client_for
 from tests.factories import (
@@ -16,6 +17,7 @@ from tests.factories import (
     make_member,
     make_partner,
     make_request,
+    make_season,
     make_testimony,
     make_user,
 )
@@ -53,6 +55,21 @@ def secret(community, intercessor, coordinator):
     GroupMeeting.objects.create(group=group, met_on=timezone.localdate(), notes="CANARY-NOTE")
     PrayerLog.objects.create(
         user=intercessor, partner=partner, request=request, note="CANARY-NOTE private"
+    )
+    season, _ = make_season(
+        community,
+        title="CANARY-NAME's visa",
+        purpose="CANARY-NOTE until it comes",
+        partners=[partner],
+        holder=intercessor,
+    )
+    season_day_save(
+        season=season,
+        day=season.starts_on,
+        focus="Safety in CANARY-PLACE",
+        scripture="Psalm 91",
+        partners=[partner],
+        requests=[request],
     )
     return partner
 
