@@ -78,6 +78,7 @@ class World:
     answered: PrayerRequest
     testimony: Testimony
     draft: Testimony
+    ended_partner: Partner
 
     @property
     def coordinator(self) -> User:
@@ -183,6 +184,14 @@ MATRIX: dict[str, Case] = {
         method="POST",
     ),
     "accounts:profile": Case(signed_in()),
+    # Leaving and deleting: a page saying what happens (GET); the act is its form's POST.
+    "partnerships:community_leave": Case(members_only(), kwargs=slug),
+    "overview:account_delete": Case(signed_in()),
+    "partnerships:partner_end": Case(coordinators_only(), kwargs=partner_kwargs),
+    "overview:partner_delete": Case(
+        coordinators_only(),
+        kwargs=lambda w: {"slug": w.slug, "pk": w.ended_partner.pk},
+    ),
     # Partnerships: partner profiles, requests, check-ins, dashboard, calendar.
     "overview:dashboard": Case(coordinators_only(), kwargs=slug),
     "partnerships:partner_list": Case(members_only(), kwargs=slug),
@@ -415,6 +424,7 @@ def build_world() -> World:
         answered=answered,
         testimony=testimony,
         draft=draft,
+        ended_partner=make_partner(community, status="ended"),
     )
 
 

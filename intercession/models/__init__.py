@@ -7,6 +7,7 @@ from intercession.models.prayer import (
     PrayerLog,
     RequestSnooze,
     Weekday,
+    people_count,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "PrayerLog",
     "RequestSnooze",
     "Weekday",
+    "people_count",
 ]
