@@ -345,3 +345,16 @@ def test_a_sensitive_partners_trail_keeps_only_the_alias(community, coordinator)
     ]
     assert set(events.values_list("alias", flat=True)) == {"A. in Central Asia"}
     assert not Partner.objects.filter(name="CANARY-NAME").exists()
+
+
+def test_the_trail_of_a_partner_no_longer_sensitive_loses_their_name(community, coordinator):
+    """A partner made not sensitive had their last events recorded under the name they then
+    went by (``audit_record``'s ``was_sensitive``): deleting them leaves none of it."""
+    once_hidden = make_partner(community, name="CANARY-NAME", status="ended")
+    AuditEvent.objects.create(
+        community=community, partner=once_hidden, alias="CANARY-NAME", action="changed", what="x"
+    )
+    services.partner_delete(
+        partner=once_hidden, by=Membership.objects.get(user=coordinator), confirmation="canary-name"
+    )
+    assert not AuditEvent.objects.filter(alias__contains="CANARY").exists()
