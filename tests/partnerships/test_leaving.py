@@ -228,7 +228,7 @@ def test_the_page_names_what_goes_and_asks_for_the_name(ended, coordinator):
     for said in [
         "Delete everything about Tomasz Nowak?",
         "the photo",
-        "The family: spouse and child.",
+        "The family: their spouse's and child's names.",
         "2 prayer requests with its update",
         "2 check-ins (one with notes)",
         "1 prayer logged for them, with its note",
