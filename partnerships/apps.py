@@ -9,7 +9,7 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.services import account_leaving_register
         from partnerships import notices
-        from partnerships.services import account_leaving_check
+        from partnerships.services import account_leaving
 
         notices.register()
-        account_leaving_register(account_leaving_check)
+        account_leaving_register(account_leaving)

@@ -25,7 +25,7 @@ from partnerships.services.communities import (
     membership_role_change,
 )
 from partnerships.services.leaving import (
-    account_leaving_check,
+    account_leaving,
     membership_leave,
     partner_confirmation,
     partner_delete,
@@ -42,7 +42,7 @@ from partnerships.services.requests import (
 
 __all__ = [
     "PARTNER_SELF_FIELDS",
-    "account_leaving_check",
+    "account_leaving",
     "calendar_feed_replace",
     "calendar_feed_revoke",
     "checkin_notes_record",

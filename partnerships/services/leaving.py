@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from partnerships.models import (
     AuditEvent,
     CheckIn,
     CheckInStatus,
+    Invitation,
     Membership,
     Partner,
     PartnerStatus,
@@ -61,6 +63,22 @@ def account_leaving_check(user: User) -> None:
             )
             % {"communities": ", ".join(sorted(alone))}
         )
+
+
+def account_leaving(user: User) -> None:
+    """The partnerships side of deleting an account (registered with
+    ``accounts.services.account_leaving_register``): refuse the last coordinator of any
+    community, else forget the invitations sent to their addresses. The rest follows the
+    user's foreign keys: memberships and calendar feeds go, stewardships and check-in places
+    end, what they wrote stays unsigned."""
+    from allauth.account.models import EmailAddress
+
+    account_leaving_check(user)
+    known = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    to_them = Q()
+    for address in {user.email.lower(), *(email.lower() for email in known)}:
+        to_them |= Q(email__iexact=address)
+    Invitation.objects.filter(to_them).delete()
 
 
 @transaction.atomic

@@ -20,13 +20,14 @@ from intercession.selectors import request_carried
 from notifications.models import Delivery, Preference
 from notifications.send import send_batch
 from overview.selectors import dashboard_rows
-from partnerships.models import CalendarFeed, Membership, Role
+from partnerships.models import CalendarFeed, Invitation, Membership, Role
 from testimonies.selectors import corner_get
 from testimonies.services import testimony_publish
 from tests.conftest import client_for
 from tests.factories import (
     give_two_factor,
     make_group,
+    make_invitation,
     make_member,
     make_partner,
     make_request,
@@ -122,9 +123,14 @@ def test_two_deleted_people_still_count_as_two(carried, intercessor, coordinator
     assert numbers(carried, staying, partner) == before
 
 
-def test_what_was_theirs_alone_goes(carried, intercessor):
+def test_what_was_theirs_alone_goes(carried, intercessor, community, coordinator):
     give_two_factor(intercessor)
+    invited = make_invitation(community, email=intercessor.email.upper(), invited_by=coordinator)
+    invited.accepted_by, invited.accepted_at = intercessor, timezone.now()
+    invited.save()
+    kept = make_invitation(community, invited_by=coordinator)
     account_delete(user=intercessor)
+    assert list(Invitation.objects.all()) == [kept]
     assert not EmailAddress.objects.filter(email=intercessor.email).exists()
     assert not Authenticator.objects.filter(user_id=intercessor.pk).exists()
     assert not Membership.objects.filter(user_id=intercessor.pk).exists()
