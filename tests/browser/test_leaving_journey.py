@@ -103,6 +103,7 @@ def test_an_intercessor_reads_what_goes_and_leaves_a_community(new_page, screens
         page = new_page() if viewport is None else new_page(viewport=viewport)
         signed_in(page, intercessor)
         page.goto("/profile/")
+        screenshot(page, f"profile-leaving-{suffix}")
         page.get_by_role("link", name="Delete my account…").click()
         expect(page.get_by_role("heading", name="Delete your account?")).to_be_visible()
         expect(page.get_by_text("Your prayer keeps counting")).to_be_visible()
