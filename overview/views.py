@@ -2,6 +2,7 @@
 own page (the request, how it has been carried, what was shared, its testimonies), and the
 pages that delete a partner's data or a person's account after saying what goes with them."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -150,9 +151,12 @@ def partner_delete(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
 def account_delete(request: AuthenticatedRequest) -> HttpResponse:
-    """Delete one's own account, once the person has read what goes and typed their email
-    address. The last coordinator of a community is refused, with the communities named."""
+    """Delete one's own account, once the person has read what goes, typed their email address
+    and, as for changing it, given their password again (allauth's reauthentication: an open
+    session left on a shared computer cannot delete it). The last coordinator of a community
+    is refused, with the communities named."""
     user = request.user
     form = TypedConfirmationForm(
         request.POST or None,

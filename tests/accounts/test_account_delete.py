@@ -25,6 +25,7 @@ from testimonies.selectors import corner_get
 from testimonies.services import testimony_publish
 from tests.conftest import client_for
 from tests.factories import (
+    PASSWORD,
     give_two_factor,
     make_group,
     make_invitation,
@@ -37,6 +38,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 URL = reverse("overview:account_delete")
+
+
+def reauthenticated(user: User):
+    """A client signed in as ``user`` who has just given their password again, as deleting an
+    account asks (allauth's reauthentication)."""
+    client = client_for(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    return client
 
 
 @pytest.fixture
@@ -98,7 +107,7 @@ def test_deleting_keeps_every_count_of_their_prayers(carried, intercessor, coord
     )
     assert "Daniel&#x27;s own words" in corner_before.content.decode()
 
-    response = client_for(intercessor).post(URL, {"confirmation": intercessor.email.upper()})
+    response = reauthenticated(intercessor).post(URL, {"confirmation": intercessor.email.upper()})
 
     assert response.status_code == 302 and response["Location"] == reverse("partnerships:home")
     assert not User.objects.filter(pk=intercessor.pk).exists()
@@ -146,7 +155,7 @@ def test_the_last_coordinator_is_refused_and_nothing_changes(carried, community,
     ).delete()
     PrayerLog.objects.filter(user=coordinator).update(note="Grace's note")
 
-    response = client_for(coordinator).post(URL, {"confirmation": coordinator.email})
+    response = reauthenticated(coordinator).post(URL, {"confirmation": coordinator.email})
 
     assert response.status_code == 200
     assert f"You are the only coordinator of {community.name}" in response.content.decode()
@@ -163,7 +172,7 @@ def test_a_coordinator_with_another_coordinator_may_go(carried, community, coord
 
 
 def test_the_wrong_confirmation_deletes_nothing(carried, intercessor):
-    response = client_for(intercessor).post(URL, {"confirmation": "someone@example.org"})
+    response = reauthenticated(intercessor).post(URL, {"confirmation": "someone@example.org"})
     assert response.status_code == 200
     assert "Type it exactly as shown" in response.content.decode()
     assert User.objects.filter(pk=intercessor.pk).exists()
@@ -189,6 +198,19 @@ def test_publishing_a_testimony_after_they_left_tells_only_those_still_here(
     testimony = make_testimony(answered, author=coordinator)
     testimony_publish(testimony=testimony)
     assert {notice.user_id for notice in testimony.notices.all()} == {partner.pk}
+
+
+def test_an_open_session_alone_cannot_delete_the_account(carried, intercessor):
+    """Someone at a computer left signed in: the password is asked first, then the deletion
+    the person asked for goes ahead."""
+    client = client_for(intercessor)
+    response = client.post(URL, {"confirmation": intercessor.email})
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert User.objects.filter(pk=intercessor.pk).exists()
+    wrong = client.post(response["Location"], {"password": "not the password"})
+    assert wrong.status_code == 200 and User.objects.filter(pk=intercessor.pk).exists()
+    client.post(response["Location"], {"password": PASSWORD})
+    assert not User.objects.filter(pk=intercessor.pk).exists()
 
 
 def test_everyone_reaches_the_page_from_their_profile(intercessor):
