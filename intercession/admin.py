@@ -7,6 +7,7 @@ from django.contrib import admin
 from accounts.admin import OperatorAdmin
 from intercession.models import (
     DailyListVisit,
+    GroupInvitation,
     GroupMeeting,
     GroupReminder,
     IntercessorGroup,
@@ -56,3 +57,9 @@ class RequestSnoozeAdmin(OperatorAdmin):
 class GroupReminderAdmin(OperatorAdmin):
     list_display = ["__str__", "next_at", "time_zone"]
     search_fields = ["user__email", "group__name"]
+
+
+@admin.register(GroupInvitation)
+class GroupInvitationAdmin(OperatorAdmin):
+    list_display = ["__str__", "group", "created_at"]
+    search_fields = ["group__name", "invitation__email"]

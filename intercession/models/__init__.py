@@ -1,5 +1,6 @@
 from intercession.models.prayer import (
     DailyListVisit,
+    GroupInvitation,
     GroupMeeting,
     GroupReminder,
     IntercessorGroup,
@@ -11,6 +12,7 @@ from intercession.models.prayer import (
 
 __all__ = [
     "DailyListVisit",
+    "GroupInvitation",
     "GroupMeeting",
     "GroupReminder",
     "IntercessorGroup",

@@ -1,0 +1,149 @@
+# ruff: noqa: E501 (rows of a spreadsheet are as long as they are)
+"""A coordinator moves their partners in from the spreadsheet they kept: messy as real ones
+are, checked row by row, fixed or skipped, imported all at once, never twice."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
+from partnerships.models import Child, Partner
+from tests.factories import make_partner
+from tests.imports.helpers import (
+    commit,
+    confirm_mapping,
+    csv_file,
+    latest_job,
+    this_year_minus,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+MESSY = f"""Full Name ;Type;Organisation;City;E-Mail;Spouse;Kids;Partner since;Time zone;Sensitive;Alias;
+Tomasz Nowak  ;Church planter;Hope Church;Pune, India; Tomasz.Nowak@Example.ORG ;Anna;Micah {this_year_minus(7)}, Ruth {this_year_minus(4)};43586;asia/kolkata;no;;
+Grace Mensah;pastor;;Accra;grace@example.org;;;2019-05-01;;;;
+Zarina K;Missionary;;Khujand;;;;01/05/2019;;yes;Z. in Central Asia;
+tomasz nowak;church planter;Hope Church;Pune, India;tomasz.nowak@example.org;Anna;Micah {this_year_minus(7)}, Ruth {this_year_minus(4)};43586;Asia/Kolkata;NO;;
+Peter Jones;Evangelist;;;;;;;;;;
+Maria Lopez;missionary;;;;;;31/31/2019;;;;
+Secret Person;missionary;;;;;;;;yes;;
+;missionary;Nameless Mission;;;;;;;;;
+Samuel Existing;pastor;;;;;;;;;;
+Lena Berg;missionary;;Oslo;lena@example.org;;;;;;;
+Lena Berg-Olsen;marketplace leader;;Bergen;LENA@example.org;;;;;;;
+
+"""
+
+
+def rows_by_number(job: ImportJob) -> dict[int, ImportRow]:
+    return {row.number: row for row in job.rows.all()}
+
+
+def test_a_messy_spreadsheet_is_read_checked_and_imported(community, coordinator_client):
+    make_partner(community, name="Samuel  existing")
+    response = upload(coordinator_client, community.slug, csv_file(MESSY), name="Partners.csv")
+    job = latest_job()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "imports:mapping", kwargs={"slug": community.slug, "pk": job.pk}
+    )
+    # A BOM, semicolons, a trailing delimiter and trailing spaces in the headings: the
+    # headings are read clean and guessed.
+    assert job.headers[:3] == ["Full Name", "Type", "Organisation"]
+    assert job.mapping["Full Name"] == "name"
+    assert job.mapping["E-Mail"] == "email"
+    assert job.mapping["Kids"] == "children"
+    assert job.mapping["Partner since"] == "partnership_started"
+    assert job.mapping["City"] == "location"
+    page = coordinator_client.get(response["Location"])
+    assert "Match the columns" in page.content.decode()
+
+    response = confirm_mapping(coordinator_client, community.slug, job)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportStatus.READY
+    rows = rows_by_number(job)
+    assert len(rows) == 11  # the blank line at the end is no row
+    assert rows[2].status == RowStatus.NEW
+    assert rows[2].values["email"] == "Tomasz.Nowak@Example.ORG"
+    assert rows[3].status == RowStatus.NEW
+    assert rows[4].status == RowStatus.NEW
+    # The same row again, in other case and spacing: left out by itself.
+    assert rows[5].status == RowStatus.ALREADY
+    assert rows[5].note == "Repeats row 2."
+    assert rows[6].problems == [
+        "Kind: “Evangelist” is not a kind we know. Use one of: missionary, marketplace "
+        "leader, pastor, church planter, ministry leader, other."
+    ]
+    assert rows[7].problems == [
+        "Partnership started: “31/31/2019” is not a date we can read. Write it like 2019-05-01."
+    ]
+    assert rows[8].problems == ["Alias: A security-sensitive partner needs an alias."]
+    assert rows[9].problems == ["Name: The name is missing."]
+    assert rows[10].status == RowStatus.ALREADY
+    assert rows[10].match == "Samuel  existing"
+    assert rows[11].status == RowStatus.NEW
+    assert rows[12].status == RowStatus.PROBLEM
+    assert "Same email as row 11" in rows[12].note
+    assert job.counts == {"rows": 11, "new": 4, "already": 2, "problems": 5, "skipped": 0}
+
+    preview = coordinator_client.get(reverse("imports:job", args=[community.slug, job.pk]))
+    text = preview.content.decode()
+    assert "is not a kind we know" in text and "Row 6" in text
+    # Importing is refused while problems are left.
+    commit(coordinator_client, community.slug, job)
+    assert not Partner.objects.filter(name="Grace Mensah").exists()
+
+    coordinator_client.post(reverse("imports:problems_skip", args=[community.slug, job.pk]))
+    job.refresh_from_db()
+    assert job.counts["skipped"] == 5 and job.counts["problems"] == 0
+    response = commit(coordinator_client, community.slug, job)
+    assert response["Location"] == reverse("partnerships:partner_list", args=[community.slug])
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE
+    assert job.counts["imported"] == 4
+    assert not job.rows.exists() and not job.file
+
+    tomasz = Partner.objects.get(community=community, name="Tomasz Nowak")
+    assert tomasz.kind == "church_planter"
+    assert tomasz.location == "Pune, India"
+    assert tomasz.time_zone == "Asia/Kolkata"
+    assert tomasz.spouse_name == "Anna"
+    assert tomasz.partnership_started == date(2019, 5, 1)  # Excel's serial 43586
+    assert [(c.name, c.birth_year) for c in Child.objects.filter(partner=tomasz)] == [
+        ("Micah", this_year_minus(7)),
+        ("Ruth", this_year_minus(4)),
+    ]
+    grace = Partner.objects.get(name="Grace Mensah")
+    assert grace.time_zone == community.time_zone  # none given: the community's
+    assert grace.partnership_started == date(2019, 5, 1)
+    zarina = Partner.objects.get(name="Zarina K")
+    assert zarina.sensitive and zarina.alias == "Z. in Central Asia"
+    assert zarina.partnership_started == date(2019, 5, 1)  # day first, in London
+    assert Partner.objects.filter(community=community).count() == 5
+
+
+def test_a_second_import_of_the_same_file_adds_nobody(community, coordinator_client):
+    for _attempt in range(2):
+        upload(coordinator_client, community.slug, csv_file(MESSY), name="partners.csv")
+        job = latest_job()
+        confirm_mapping(coordinator_client, community.slug, job)
+        coordinator_client.post(reverse("imports:problems_skip", args=[community.slug, job.pk]))
+        job.refresh_from_db()
+        if _attempt == 0:
+            assert job.counts["new"] == 5
+            commit(coordinator_client, community.slug, job)
+    assert Partner.objects.filter(community=community).count() == 5
+    assert job.counts["new"] == 0
+    assert job.counts["already"] == 6  # rows 2–5, 10 and 11; the rest have problems
+    rows = rows_by_number(job)
+    assert rows[2].match == "Tomasz Nowak" and rows[4].match == "Z. in Central Asia"
+    page = coordinator_client.get(
+        reverse("imports:job", args=[community.slug, job.pk]), {"show": "already"}
+    )
+    assert "Already here: Tomasz Nowak." in page.content.decode()
+    assert "There is nothing new to import" in page.content.decode()
