@@ -101,15 +101,22 @@ class ImportResource(resources.ModelResource):
         self.user = user
         self.known = known
         self.match = ""
+        # Whether this round saves (an import) or only checks (a dry run).
+        self.saving = False
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # The community is set by us, not read from the file: no query per row to check it.
         errors = dict(import_validation_errors or {})
         errors.update(self.row_checks(instance))
         if errors:
             raise ValidationError(errors)
+        if self.saving:
+            return  # the service validates what it saves: once is enough
+        # The community is set by us, not read from the file; the model's constraints are
+        # checked by ``row_checks`` in words (a constraint check is a query per row).
         try:
-            instance.full_clean(exclude=self.not_validated, validate_unique=False)
+            instance.full_clean(
+                exclude=self.not_validated, validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             raise ValidationError(error.update_error_dict(errors)) from None
 
@@ -128,6 +135,9 @@ class ImportResource(resources.ModelResource):
     def after_import_row(self, row, row_result, **kwargs) -> None:
         row_result.match = self.match
         self.match = ""
+
+    def before_import(self, dataset, **kwargs) -> None:
+        self.saving = not kwargs.get("dry_run")
 
     def save_instance(self, instance, is_create, row, **kwargs) -> None:
         if kwargs.get("dry_run"):

@@ -7,6 +7,7 @@ Checking and importing are plain functions of a job's id (``import_check``,
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterable
@@ -256,7 +257,7 @@ def import_commit(*, job_id: int) -> ImportJob | None:
             for start in range(0, len(rows), CHUNK_ROWS):
                 chunk = rows[start : start + CHUNK_ROWS]
                 result = resource.import_data(
-                    _dataset(job.kind, chunk), use_transactions=True, raise_errors=False
+                    _dataset(job.kind, chunk), use_transactions=False, raise_errors=False
                 )
                 reasons = [
                     _("Row %(row)d: %(problems)s")
@@ -401,8 +402,22 @@ def _settle(job: ImportJob, rows: list[ImportRow], *, changed_only: bool) -> Non
             ) % {"what": what, "row": earlier.row.number}
         if not changed_only or (row.status, row.note) != before:
             changed.append(row)
-    fields = ["status", "note"] if changed_only else ["status", "note", "problems", "match"]
-    ImportRow.objects.bulk_update(changed, fields, batch_size=500)
+    _save_settled(changed, with_check=not changed_only)
+
+
+def _save_settled(rows: list[ImportRow], *, with_check: bool) -> None:
+    """Write the rows' statuses: one UPDATE for each set of rows that share the same outcome
+    (most rows of a file do), rather than a row at a time."""
+    outcomes: dict[str, list[int]] = {}
+    for row in rows:
+        outcome: dict[str, object] = {"status": row.status, "note": row.note}
+        if with_check:
+            outcome.update(problems=row.problems, match=row.match)
+        outcomes.setdefault(json.dumps(outcome, sort_keys=True), []).append(row.pk)
+    for key, pks in outcomes.items():
+        values = json.loads(key)
+        for start in range(0, len(pks), 500):
+            ImportRow.objects.filter(pk__in=pks[start : start + 500]).update(**values)
 
 
 def _resettle(job: ImportJob) -> None:

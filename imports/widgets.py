@@ -160,6 +160,10 @@ class YesNoWidget(widgets.Widget):
         raise ValueError(_("“%(value)s” is neither yes nor no.") % {"value": str(value).strip()})
 
 
+# A name, then a four-digit year (in brackets or after a comma too), then a separator.
+CHILD = re.compile(r"\s*([^\d;,/()&]+?)\s*[,(]?\s*(\d{4})\s*\)?\s*(?:[;,/&]|\band\b|$)")
+
+
 def parse_children(text: str) -> list[tuple[str, int]]:
     """“Micah 2018; Ruth (2021)”, “Micah 2018, Ruth 2021” or one per line: each child's name
     and birth year. ValueError, saying how to write it, for anything else."""
@@ -168,8 +172,8 @@ def parse_children(text: str) -> list[tuple[str, int]]:
         return []
     this_year = timezone.localdate().year
     children = []
-    pairs = re.findall(r"\s*([^\d;,/()]+?)\s*[,(]?\s*(\d{4})\s*\)?\s*(?:[;,/]|and\b|&|$)", text)
-    if not pairs or sum(len(name) + 4 for name, _year in pairs) < len(re.sub(r"\W", "", text)):
+    pairs = CHILD.findall(text)
+    if not pairs or re.search(r"\w", CHILD.sub(" ", text)):
         raise ValueError(_("Write each child's name and birth year, like “Micah 2018; Ruth 2021”."))
     for name, year in pairs:
         birth_year = int(year)
