@@ -84,7 +84,7 @@ class RowForm(forms.Form):
             )
             self.fields[column.field] = forms.CharField(
                 label=column.label,
-                required=False,
+                required=column.required,
                 max_length=4000,
                 initial=values.get(column.field, ""),
                 help_text=column.help,

@@ -10,8 +10,9 @@ import pytest
 from django.urls import reverse
 
 from imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
-from partnerships.models import Child, Partner
-from tests.factories import make_partner
+from partnerships.models import Child, Partner, Role
+from tests.conftest import client_for
+from tests.factories import make_member, make_partner
 from tests.imports.helpers import (
     commit,
     confirm_mapping,
@@ -19,6 +20,7 @@ from tests.imports.helpers import (
     latest_job,
     this_year_minus,
     upload,
+    xlsx_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +149,84 @@ def test_a_second_import_of_the_same_file_adds_nobody(community, coordinator_cli
     )
     assert "Already here: Tomasz Nowak." in page.content.decode()
     assert "There is nothing new to import" in page.content.decode()
+
+
+def test_an_xlsx_workbook_with_real_dates_comes_in(community, coordinator_client):
+    from datetime import datetime
+
+    data = xlsx_file(
+        [
+            ["Partner", "Kind", "Since", "Kids", "Time zone"],
+            # A workbook keeps dates without a time zone, and whole numbers as floats.
+            ["Anna Nowak", "Missionary", datetime(2018, 9, 3), "Jan 2017", "Europe/Warsaw"],  # noqa: DTZ001
+            ["Ben Otieno", "Business", 43586, None, None],
+            ["Cara Diaz", "Pastor", "someday", None, "Mars/Olympus"],
+        ]
+    )
+    upload(coordinator_client, community.slug, data, name="Partners.xlsx")
+    job = latest_job()
+    assert job.mapping == {
+        "Partner": "name",
+        "Kind": "kind",
+        "Since": "partnership_started",
+        "Kids": "children",
+        "Time zone": "time_zone",
+    }
+    confirm_mapping(coordinator_client, community.slug, job)
+    rows = rows_by_number(job)
+    assert rows[4].problems == [
+        "Time zone: “Mars/Olympus” is not a time zone we know. Use a name like Europe/Warsaw.",
+        "Partnership started: “someday” is not a date we can read. Write it like 2019-05-01.",
+    ]
+    # Fixed in the preview: the row is checked again and can come in.
+    response = coordinator_client.post(
+        reverse("imports:row", args=[community.slug, job.pk, 4]),
+        {
+            "name": "Cara Diaz",
+            "kind": "Pastor",
+            "partnership_started": "2020-01-15",
+            "time_zone": "america/bogota",
+            "children": "",
+        },
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.counts["problems"] == 0 and job.counts["new"] == 3
+    commit(coordinator_client, community.slug, job)
+    anna = Partner.objects.get(name="Anna Nowak")
+    assert anna.partnership_started == date(2018, 9, 3)
+    assert anna.time_zone == "Europe/Warsaw"
+    assert [(c.name, c.birth_year) for c in anna.children.all()] == [("Jan", 2017)]
+    assert Partner.objects.get(name="Ben Otieno").kind == "marketplace"
+    cara = Partner.objects.get(name="Cara Diaz")
+    assert (cara.time_zone, cara.partnership_started) == ("America/Bogota", date(2020, 1, 15))
+
+
+def test_a_fix_that_is_still_wrong_says_so(community, coordinator_client):
+    upload(coordinator_client, community.slug, csv_file("Name,Kind\nAnna,farmer\n"), name="a.csv")
+    job = latest_job()
+    confirm_mapping(coordinator_client, community.slug, job)
+    url = reverse("imports:row", args=[community.slug, job.pk, 2])
+    response = coordinator_client.post(url, {"name": "Anna", "kind": "fisher"}, follow=True)
+    text = response.content.decode()
+    assert "Row 2 still has a problem." in text and "“fisher” is not a kind we know" in text
+    assert rows_by_number(job)[2].edited
+
+
+def test_imports_are_the_coordinators_of_their_own_community(
+    community, other_community, coordinator_client, outsider_client
+):
+    upload(coordinator_client, community.slug, csv_file("Name\nAnna\n"), name="a.csv")
+    job = latest_job()
+    url = reverse("imports:job", args=[community.slug, job.pk])
+    assert outsider_client.get(url).status_code == 404
+    # The outsider's own community does not reach it either.
+    outsider_slug = outsider_client.get("/").url.split("/")[2]
+    assert (
+        outsider_client.get(reverse("imports:job", args=[outsider_slug, job.pk])).status_code == 404
+    )
+    # A partner file may hold sensitive partners' names: another coordinator who may not see
+    # sensitive partners yet (no two-factor) does not open it; its importer does.
+    other = make_member(community, Role.COORDINATOR)
+    assert client_for(other).get(url).status_code == 403
+    assert coordinator_client.get(url).status_code == 302  # to the columns, not yet matched
