@@ -130,3 +130,49 @@ def test_a_failure_on_a_late_row_leaves_nothing_of_the_earlier_ones(
     monkeypatch.setattr(imports.resources, "partner_save", real_save)
     commit(coordinator_client, community.slug, job)
     assert Partner.objects.filter(community=community).count() == 300
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_reports_progress_while_its_transaction_is_open(postgresql, monkeypatch):
+    """On PostgreSQL the import's progress is written through a connection of its own, so
+    the page sees it move while not one partner is visible yet."""
+    import threading
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connections
+
+    from imports.models import ImportJob
+    from partnerships.models import Role
+    from tests.factories import make_community, make_member
+
+    community = make_community()
+    coordinator = make_member(community, Role.COORDINATOR)
+    job = services.import_start(
+        community=community,
+        created_by=coordinator,
+        kind="partners",
+        upload=SimpleUploadedFile("p.csv", partners_csv(600)),
+    )
+    job = services.import_check(job_id=services.import_map(job=job, mapping=job.mapping).pk)
+    assert job is not None
+    services.import_commit_start(job=job)
+    seen: list[tuple[int, int]] = []
+    write = services._progress_aside
+
+    def write_and_look(job_id: int, done: int) -> None:
+        write(job_id, done)
+        try:  # as the progress page would: from another connection
+            seen.append(
+                (
+                    ImportJob.objects.get(pk=job_id).progress,
+                    Partner.objects.filter(community=community).count(),
+                )
+            )
+        finally:
+            connections.close_all()
+
+    monkeypatch.setattr(services, "_progress_aside", write_and_look)
+    assert threading.current_thread() is threading.main_thread()
+    services.import_commit(job_id=job.pk)
+    assert seen == [(250, 0), (500, 0), (600, 0)]
+    assert Partner.objects.filter(community=community).count() == 600
