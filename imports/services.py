@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -39,6 +40,8 @@ BACKGROUND_ROWS = 500
 CHUNK_ROWS = 250
 # Each intercessor gets an invitation email: a file cannot send more than this many at once.
 MAX_INTERCESSOR_ROWS = 1000
+# An import not finished within this long is thrown away (``imports_discard_stale``).
+STALE_AFTER = timedelta(days=14)
 
 
 def import_start(
@@ -312,6 +315,23 @@ def import_discard(*, job: ImportJob) -> None:
     """Throw an import away, file and rows; not while it is being imported."""
     if job.status == ImportStatus.IMPORTING:
         raise ValidationError(_("This import is running; wait until it has finished."))
+    _discard(job)
+
+
+def imports_discard_stale(*, now: datetime | None = None) -> int:
+    """Throw away the imports left unfinished for two weeks, file and rows (a file holds
+    people's names and addresses, maybe a sensitive partner's): how many. An import still
+    “importing” after that long died with its worker; its transaction saved nothing."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = ImportJob.objects.filter(created_at__lt=cutoff).exclude(status=ImportStatus.DONE)
+    count = 0
+    for job in stale.iterator():
+        _discard(job)
+        count += 1
+    return count
+
+
+def _discard(job: ImportJob) -> None:
     with transaction.atomic():
         _delete_file_on_commit(job)
         job.delete()

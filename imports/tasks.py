@@ -11,3 +11,8 @@ def check_import(job_id: int) -> None:
 @shared_task
 def commit_import(job_id: int) -> None:
     services.import_commit(job_id=job_id)
+
+
+@shared_task
+def discard_stale_imports() -> None:
+    services.imports_discard_stale()

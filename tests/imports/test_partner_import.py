@@ -230,3 +230,25 @@ def test_imports_are_the_coordinators_of_their_own_community(
     other = make_member(community, Role.COORDINATOR)
     assert client_for(other).get(url).status_code == 403
     assert coordinator_client.get(url).status_code == 302  # to the columns, not yet matched
+
+
+def test_imports_left_unfinished_for_two_weeks_are_thrown_away_with_their_files(
+    community, coordinator, coordinator_client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imports import tasks
+
+    upload(coordinator_client, community.slug, csv_file("Name\nAnna\n"), name="old.csv")
+    old = latest_job()
+    upload(coordinator_client, community.slug, csv_file("Name\nBen\n"), name="new.csv")
+    recent = latest_job()
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=15))
+    storage, name = old.file.storage, old.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.discard_stale_imports()
+    assert list(ImportJob.objects.all()) == [recent]
+    assert not storage.exists(name) and recent.file.storage.exists(recent.file.name)
