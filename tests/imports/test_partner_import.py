@@ -4,6 +4,7 @@ are, checked row by row, fixed or skipped, imported all at once, never twice."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -252,3 +253,17 @@ def test_imports_left_unfinished_for_two_weeks_are_thrown_away_with_their_files(
         tasks.discard_stale_imports()
     assert list(ImportJob.objects.all()) == [recent]
     assert not storage.exists(name) and recent.file.storage.exists(recent.file.name)
+
+
+def test_the_partner_list_and_the_members_page_lead_coordinators_to_the_import(
+    community, coordinator_client, intercessor_client
+):
+    start = reverse("imports:start", args=[community.slug])
+    partners = coordinator_client.get(reverse("partnerships:partner_list", args=[community.slug]))
+    assert f'href="{start}?kind=partners"' in partners.content.decode()
+    members = coordinator_client.get(reverse("partnerships:members", args=[community.slug]))
+    assert f'href="{start}?kind=intercessors"' in members.content.decode()
+    page = coordinator_client.get(f"{start}?kind=intercessors").content.decode()
+    assert re.search(r'<input[^>]*value="intercessors"[^>]*checked', page)
+    others = intercessor_client.get(reverse("partnerships:partner_list", args=[community.slug]))
+    assert start not in others.content.decode()
