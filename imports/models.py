@@ -101,6 +101,8 @@ class ImportRow(models.Model):
     # What the check found: the row's own problems, and who already here it matches.
     problems = models.JSONField(_("problems"), default=list)
     match = models.CharField(_("already here as"), max_length=200, blank=True)
+    # A member already here whom the row puts into a weekly group: what it will do.
+    joins = models.CharField(_("joins"), max_length=200, blank=True)
     # What the row is to the rest of the file (a repeat of an earlier row, or in conflict).
     note = models.CharField(_("note"), max_length=200, blank=True)
     skipped = models.BooleanField(_("skipped"), default=False)

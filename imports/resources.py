@@ -26,7 +26,7 @@ from imports.widgets import (
     parse_children,
 )
 from intercession.models import IntercessorGroup
-from intercession.services import group_invitation_add
+from intercession.services import group_invitation_add, group_member_add
 from partnerships.models import Community, Invitation, Membership, Partner, Role
 from partnerships.services import invitation_send, partner_save
 
@@ -59,6 +59,9 @@ class Known:
     emails: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     invited: dict[str, str] = field(default_factory=dict)
+    # Members who pray, by email → their user id; and who is in which weekly group already.
+    praying: dict[str, int] = field(default_factory=dict)
+    in_groups: set[tuple[int, int]] = field(default_factory=set)
 
     @classmethod
     def partners_of(cls, community: Community) -> Known:
@@ -83,7 +86,15 @@ class Known:
         known = cls()
         members = Membership.objects.filter(community=community).select_related("user")
         for membership in members.only("role", "user__email", "user__name"):
-            known.emails[membership.user.email.lower()] = membership.user.display_name
+            email = membership.user.email.lower()
+            known.emails[email] = membership.user.display_name
+            if membership.prays:
+                known.praying[email] = membership.user_id
+        known.in_groups = set(
+            IntercessorGroup.members.through.objects.filter(
+                intercessorgroup__community=community
+            ).values_list("intercessorgroup_id", "user_id")
+        )
         for email in (
             Invitation.objects.filter(community=community).pending().values_list("email", flat=True)
         ):
@@ -101,6 +112,7 @@ class ImportResource(resources.ModelResource):
         self.user = user
         self.known = known
         self.match = ""
+        self.joins = ""
         # Whether this round saves (an import) or only checks (a dry run).
         self.saving = False
 
@@ -133,8 +145,8 @@ class ImportResource(resources.ModelResource):
         raise NotImplementedError
 
     def after_import_row(self, row, row_result, **kwargs) -> None:
-        row_result.match = self.match
-        self.match = ""
+        row_result.match, row_result.joins = self.match, self.joins
+        self.match = self.joins = ""
 
     def before_import(self, dataset, **kwargs) -> None:
         self.saving = not kwargs.get("dry_run")
@@ -242,8 +254,11 @@ class IntercessorResource(ImportResource):
         super().__init__(community=community, user=user, known=known)
         self.groups = {
             name_key(group.name): group
-            for group in IntercessorGroup.objects.filter(community=community)
+            for group in IntercessorGroup.objects.filter(community=community).select_related(
+                "community"
+            )
         }
+        self.joined = 0
 
     def init_instance(self, row=None) -> Invitation:
         return Invitation(community=self.community, role=Role.INTERCESSOR)
@@ -261,6 +276,22 @@ class IntercessorResource(ImportResource):
         if errors:
             raise ValidationError(errors)
 
+    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
+        """A member already here is skipped, unless the row puts them into a weekly group
+        they are not in yet (then saving adds them), or names a group that is not here (then
+        the problem is shown)."""
+        email = str(row.get("email") or "").strip().lower()
+        group = getattr(instance, "import_group", None)
+        if email in self.known.emails and "group" in (import_validation_errors or {}):
+            return False
+        user_id = self.known.praying.get(email)
+        placed = group is not None and (group.pk, user_id) in self.known.in_groups
+        if user_id is not None and group is not None and not placed:
+            instance.import_member_id = user_id
+            self.joins = _("Already a member; joins %(group)s.") % {"group": group.name}
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def already_here(self, instance, row) -> str:
         email = str(row.get("email") or "").strip().lower()
         if email in self.known.emails:
@@ -270,6 +301,12 @@ class IntercessorResource(ImportResource):
         return ""
 
     def save(self, instance) -> None:
+        member_id = getattr(instance, "import_member_id", None)
+        if member_id is not None:
+            group_member_add(group=instance.import_group, user_id=member_id)
+            self.known.in_groups.add((instance.import_group.pk, member_id))
+            self.joined += 1
+            return
         if self.user is None:
             raise ValueError("The importing coordinator's account is gone: nobody to invite.")
         invitation = invitation_send(

@@ -156,6 +156,7 @@ def import_check(*, job_id: int) -> ImportJob | None:
         for row, row_result in zip(chunk, result.rows, strict=True):
             row.problems = _problems(job.kind, row_result)
             row.match = getattr(row_result, "match", "")[:200]
+            row.joins = getattr(row_result, "joins", "")[:200]
         _report_progress(job.pk, start + len(chunk))
     _settle(job, rows, changed_only=False)
     job.status = ImportStatus.READY
@@ -178,7 +179,8 @@ def import_row_fix(*, job: ImportJob, row: ImportRow, values: dict[str, str]) ->
     (row_result,) = resource.import_data(_dataset(job.kind, [row]), dry_run=True).rows
     row.problems = _problems(job.kind, row_result)
     row.match = getattr(row_result, "match", "")[:200]
-    row.save(update_fields=["values", "edited", "problems", "match"])
+    row.joins = getattr(row_result, "joins", "")[:200]
+    row.save(update_fields=["values", "edited", "problems", "match", "joins"])
     _resettle(job)
     row.refresh_from_db()
     return row
@@ -273,7 +275,12 @@ def import_commit(*, job_id: int) -> ImportJob | None:
                 imported += result.totals[RowResult.IMPORT_TYPE_NEW]
                 found += result.totals[RowResult.IMPORT_TYPE_SKIP]
                 _report_progress(job.pk, start + len(chunk), aside=True)
-            _finish(job, imported=imported, found=found)
+            _finish(
+                job,
+                imported=imported - getattr(resource, "joined", 0),
+                joined=getattr(resource, "joined", 0),
+                found=found,
+            )
     except Refused as refusal:
         return _refused(job, refusal.reasons)
     except Exception:
@@ -282,12 +289,13 @@ def import_commit(*, job_id: int) -> ImportJob | None:
     return job
 
 
-def _finish(job: ImportJob, *, imported: int, found: int) -> None:
+def _finish(job: ImportJob, *, imported: int, joined: int, found: int) -> None:
     """Inside the import's transaction: the job is done when its rows are in, never before.
     The file and the rows' values (names, addresses) are not kept once imported."""
     job.counts = {
         **_counts(job),
         "imported": imported,
+        "joined": joined,
         "found_meanwhile": found,
     }
     job.rows.all().delete()
@@ -432,7 +440,7 @@ def _save_settled(rows: list[ImportRow], *, with_check: bool) -> None:
     for row in rows:
         outcome: dict[str, object] = {"status": row.status, "note": row.note}
         if with_check:
-            outcome.update(problems=row.problems, match=row.match)
+            outcome.update(problems=row.problems, match=row.match, joins=row.joins)
         outcomes.setdefault(json.dumps(outcome, sort_keys=True), []).append(row.pk)
     for key, pks in outcomes.items():
         values = json.loads(key)
@@ -454,6 +462,7 @@ def _counts(job: ImportJob) -> dict[str, int]:
         new=Count("pk", filter=Q(status=RowStatus.NEW, skipped=False)),
         already=Count("pk", filter=Q(status=RowStatus.ALREADY, skipped=False)),
         problems=Count("pk", filter=Q(status=RowStatus.PROBLEM, skipped=False)),
+        joins=Count("pk", filter=Q(status=RowStatus.NEW, skipped=False) & ~Q(joins="")),
         skipped=Count("pk", filter=Q(skipped=True)),
     )
 

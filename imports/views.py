@@ -270,9 +270,16 @@ def _done_message(job: ImportJob) -> str:
         return ngettext("One partner imported.", "%(count)d partners imported.", count) % {
             "count": count
         }
-    return ngettext("One intercessor invited.", "%(count)d intercessors invited.", count) % {
+    invited = ngettext("One intercessor invited.", "%(count)d intercessors invited.", count) % {
         "count": count
     }
+    joined = job.count("joined")
+    if not joined:
+        return invited
+    added = ngettext(
+        "One member added to their group.", "%(count)d members added to their groups.", joined
+    ) % {"count": joined}
+    return f"{invited} {added}"
 
 
 def _next_page(job: ImportJob, slug: str) -> str:

@@ -90,6 +90,13 @@ def group_invitation_add(*, group: IntercessorGroup, invitation: Invitation) -> 
     return place
 
 
+def group_member_add(*, group: IntercessorGroup, user_id: int) -> None:
+    """Add a person who prays in the group's community to the group (again: no change)."""
+    if not praying_user_list(group.community).filter(pk=user_id).exists():
+        raise ValidationError({"members": _("Members must be intercessors or coordinators here.")})
+    group.members.add(user_id)
+
+
 def group_places_take(invitation: Invitation, membership: Membership) -> None:
     """On accepting ``invitation``: join the weekly groups it kept a place in. Runs inside
     ``invitation_accept``'s transaction (registered in ``IntercessionConfig.ready``)."""

@@ -22,6 +22,8 @@ No Address,,
 Already Member,{member},
 Already Invited,invited@example.org,
 Lost Soul,lost@example.org,Friday dawn
+Joining Member,{joining},Tuesday Evening
+Grouped Member,{grouped},Tuesday evening
 """
 
 
@@ -30,8 +32,14 @@ def test_intercessors_are_invited_and_join_their_group_on_accepting(
 ):
     group = make_group(community, name="Tuesday evening", members=[coordinator])
     member = make_member(community, Role.INTERCESSOR)
+    joining = make_member(community, Role.INTERCESSOR)
     make_invitation(community, email="invited@example.org")
-    data = csv_file(PEOPLE.format(member=member.email.upper()), encoding="utf-8")
+    data = csv_file(
+        PEOPLE.format(
+            member=member.email.upper(), joining=joining.email, grouped=coordinator.email
+        ),
+        encoding="utf-8",
+    )
     upload(coordinator_client, community.slug, data, name="people.csv", kind="intercessors")
     job = latest_job()
     assert job.mapping == {"Name": "name", "E-mail address": "email", "Prayer group": "group"}
@@ -44,6 +52,10 @@ def test_intercessors_are_invited_and_join_their_group_on_accepting(
     assert rows[5].match.startswith("already a member")
     assert rows[6].match == "already invited"
     assert rows[7].problems == ["Group: There is no group called “Friday dawn” here."]
+    # A member already here joins the group in their row; one already in it is left alone.
+    assert rows[8].status == RowStatus.NEW
+    assert rows[8].joins == "Already a member; joins Tuesday evening."
+    assert rows[9].status == RowStatus.ALREADY and not rows[9].joins
 
     # Fix the unknown group by choosing one of the community's groups; skip the row with no
     # address.
@@ -55,13 +67,24 @@ def test_intercessors_are_invited_and_join_their_group_on_accepting(
     )
     coordinator_client.post(reverse("imports:row_skip", args=[community.slug, job.pk, 4]))
     job.refresh_from_db()
-    assert job.counts == {"rows": 6, "new": 3, "already": 2, "problems": 0, "skipped": 1}
+    assert job.counts == {
+        "rows": 8,
+        "new": 4,
+        "already": 3,
+        "problems": 0,
+        "skipped": 1,
+        "joins": 1,
+    }
 
     with django_capture_on_commit_callbacks(execute=True):
         response = commit(coordinator_client, community.slug, job)
     assert response["Location"] == reverse("partnerships:members", args=[community.slug])
+    members_page = coordinator_client.get(response["Location"]).content.decode()
+    assert "3 intercessors invited. One member added to their group." in members_page
     job.refresh_from_db()
-    assert job.status == ImportStatus.DONE and job.counts["imported"] == 3
+    assert job.status == ImportStatus.DONE
+    assert (job.counts["imported"], job.counts["joined"]) == (3, 1)
+    assert joining in group.members.all()
     invited = Invitation.objects.filter(community=community, role=Role.INTERCESSOR)
     assert sorted(invited.values_list("email", flat=True)) == [
         "ben@example.org",
@@ -77,7 +100,7 @@ def test_intercessors_are_invited_and_join_their_group_on_accepting(
 
     ruth = make_user(email="ruth.okafor@example.org", name="Ruth Okafor")
     invitation_accept(invitation=invited.get(email="ruth.okafor@example.org"), user=ruth)
-    assert set(group.members.all()) == {coordinator, ruth}
+    assert set(group.members.all()) == {coordinator, joining, ruth}
     waiting = group.waiting_invitations.values_list("invitation__email", flat=True)
     assert sorted(waiting) == ["ben@example.org", "lost@example.org"]
 

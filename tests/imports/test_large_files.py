@@ -46,7 +46,14 @@ def test_five_thousand_rows_are_checked_and_imported_in_the_background(
         callback()
     job.refresh_from_db()
     assert job.status == ImportStatus.READY and job.progress == 5000
-    assert job.counts == {"rows": 5000, "new": 5000, "already": 0, "problems": 0, "skipped": 0}
+    assert job.counts == {
+        "rows": 5000,
+        "new": 5000,
+        "already": 0,
+        "problems": 0,
+        "skipped": 0,
+        "joins": 0,
+    }
     done = coordinator_client.get(progress_url, headers={"HX-Request": "true"})
     assert done["HX-Redirect"] == job_url
 

@@ -92,7 +92,14 @@ def test_a_messy_spreadsheet_is_read_checked_and_imported(community, coordinator
     assert rows[11].status == RowStatus.NEW
     assert rows[12].status == RowStatus.PROBLEM
     assert "Same email as row 11" in rows[12].note
-    assert job.counts == {"rows": 11, "new": 4, "already": 2, "problems": 5, "skipped": 0}
+    assert job.counts == {
+        "rows": 11,
+        "new": 4,
+        "already": 2,
+        "problems": 5,
+        "skipped": 0,
+        "joins": 0,
+    }
 
     preview = coordinator_client.get(reverse("imports:job", args=[community.slug, job.pk]))
     text = preview.content.decode()
