@@ -42,6 +42,12 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Daily at 03:47 UTC: throw away spreadsheet imports left unfinished for two weeks, with
+    # their uploaded files (names and addresses are not kept longer than they are needed).
+    "discard-stale-imports": {
+        "task": "imports.tasks.discard_stale_imports",
+        "schedule": crontab(hour=3, minute=47),
+    },
 }
 
 

@@ -8,6 +8,7 @@ from django.contrib import admin
 from accounts.admin import OperatorAdmin
 from intercession.models import (
     DailyListVisit,
+    GroupInvitation,
     GroupMeeting,
     GroupReminder,
     IntercessorGroup,
@@ -83,3 +84,9 @@ class SeasonHourAdmin(OperatorAdmin):
     list_display = ["__str__", "hour", "day", "fasting", "remind_at"]
     list_filter = ["fasting"]
     search_fields = ["user__email"]
+
+
+@admin.register(GroupInvitation)
+class GroupInvitationAdmin(OperatorAdmin):
+    list_display = ["__str__", "group", "created_at"]
+    search_fields = ["group__name", "invitation__email"]

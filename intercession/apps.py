@@ -16,13 +16,15 @@ class IntercessionConfig(AppConfig):
         from intercession.seasons import notices as season_notices
         from intercession.seasons.selectors import season_todos
         from intercession.seasons.services import season_hours_leave
-        from intercession.services import group_places_leave, prayer_logs_forget
+        from intercession.services import group_places_leave, group_places_take, prayer_logs_forget
         from partnerships.calendar import feed_source_register
         from partnerships.models.partners import adoption_register
         from partnerships.selectors import todo_source_register
+        from partnerships.services import invitation_acceptance_register
         from partnerships.services.communities import membership_ended_register
 
         adoption_register(adopted)
+        invitation_acceptance_register(group_places_take)
         feed_source_register(group_events)
         notices.register()
         season_notices.register()

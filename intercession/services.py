@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.timezones import local_to_aware
 from intercession.models import (
     DailyListVisit,
+    GroupInvitation,
     GroupMeeting,
     GroupReminder,
     IntercessorGroup,
@@ -25,7 +26,7 @@ from intercession.models import (
     PrayerLog,
     RequestSnooze,
 )
-from partnerships.models import Community, Membership, Partner, PrayerRequest
+from partnerships.models import Community, Invitation, Membership, Partner, PrayerRequest
 from partnerships.selectors import praying_user_list
 
 MAX_NOTE_LENGTH = 1000
@@ -83,6 +84,32 @@ def group_save(
     group.members.set(members)
     group.partners.set(partners)
     return group
+
+
+def group_invitation_add(*, group: IntercessorGroup, invitation: Invitation) -> GroupInvitation:
+    """Keep a place in ``group`` for whoever accepts ``invitation`` (once: asking again for
+    the same place changes nothing)."""
+    if group.community_id != invitation.community_id:
+        raise ValueError("An invitation holds places in its own community's groups only.")
+    place, _created = GroupInvitation.objects.get_or_create(group=group, invitation=invitation)
+    return place
+
+
+def group_member_add(*, group: IntercessorGroup, user_id: int) -> None:
+    """Add a person who prays in the group's community to the group (again: no change)."""
+    if not praying_user_list(group.community).filter(pk=user_id).exists():
+        raise ValidationError({"members": _("Members must be intercessors or coordinators here.")})
+    group.members.add(user_id)
+
+
+def group_places_take(invitation: Invitation, membership: Membership) -> None:
+    """On accepting ``invitation``: join the weekly groups it kept a place in. Runs inside
+    ``invitation_accept``'s transaction (registered in ``IntercessionConfig.ready``)."""
+    places = GroupInvitation.objects.filter(invitation=invitation).select_related("group")
+    if membership.prays:
+        for place in places:
+            place.group.members.add(membership.user_id)
+    places.delete()
 
 
 def _check_note(note: str) -> str:

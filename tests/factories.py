@@ -175,3 +175,32 @@ def make_season(
         season_hour.remind_at = next_reminder(season_hour, timezone.now())
         season_hour.save(update_fields=["remind_at"])
     return season, season_hour
+
+
+def make_import(community: Community, *, created_by: User | None = None, kind: str = "partners"):
+    """A checked import, ready in its preview: a new row (2) and a row with a problem (3)."""
+    from imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
+
+    job = ImportJob.objects.create(
+        community=community,
+        created_by=created_by,
+        kind=kind,
+        file_name="partners.csv",
+        headers=["Name", "Kind"],
+        mapping={"Name": "name", "Kind": "kind"},
+        status=ImportStatus.READY,
+        total=2,
+        progress=2,
+        counts={"rows": 2, "new": 1, "already": 0, "problems": 1, "skipped": 0},
+    )
+    ImportRow.objects.create(
+        job=job, number=2, values={"name": "Ruth Imported", "kind": "pastor"}, status=RowStatus.NEW
+    )
+    ImportRow.objects.create(
+        job=job,
+        number=3,
+        values={"name": "Boaz Imported", "kind": "farmer"},
+        status=RowStatus.PROBLEM,
+        problems=["Kind: “farmer” is not a kind we know."],
+    )
+    return job

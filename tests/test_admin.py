@@ -25,7 +25,14 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["accounts", "partnerships", "intercession", "testimonies", "notifications"]
+PROJECT_APPS = [
+    "accounts",
+    "partnerships",
+    "intercession",
+    "testimonies",
+    "notifications",
+    "imports",
+]
 CANARIES = ["CANARY-NAME", "CANARY-PLACE", "CANARY-REQUEST", "CANARY-FAMILY", "CANARY-NOTE"]
 
 

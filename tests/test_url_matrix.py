@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
+from imports.models import ImportJob
 from intercession.models import IntercessorGroup, PrayerLog, Season, SeasonHour
 from notifications.tokens import action_token, list_action_token, unsubscribe_token
 from partnerships.models import (
@@ -37,6 +38,7 @@ from tests.factories import (
     make_checkin,
     make_community,
     make_group,
+    make_import,
     make_invitation,
     make_member,
     make_partner,
@@ -82,6 +84,7 @@ class World:
     season: Season
     season_hour: SeasonHour  # the intercessor visitor's
     ended_partner: Partner
+    import_job: ImportJob
 
     @property
     def coordinator(self) -> User:
@@ -154,6 +157,14 @@ def published_testimony_kwargs(w: World) -> dict:
 
 def draft_kwargs(w: World) -> dict:
     return {"slug": w.slug, "pk": w.draft.pk}
+
+
+def import_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.import_job.pk}
+
+
+def import_row_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.import_job.pk, "number": 3}
 
 
 MATRIX: dict[str, Case] = {
@@ -362,6 +373,16 @@ MATRIX: dict[str, Case] = {
     "testimonies:notifications": Case(signed_in()),
     # The encouragement email's link: the partner's own corner, everyone else home.
     "testimonies:my_corner": Case(signed_in(302)),
+    # Moving in: importing partners and intercessors from a spreadsheet.
+    "imports:start": Case(coordinators_only(), kwargs=slug),
+    "imports:job": Case(coordinators_only(), kwargs=import_kwargs),
+    "imports:mapping": Case(coordinators_only(), kwargs=import_kwargs),
+    "imports:progress": Case(coordinators_only(), kwargs=import_kwargs),
+    "imports:row": Case(coordinators_only(), kwargs=import_row_kwargs),
+    "imports:row_skip": Case(coordinators_only(302), kwargs=import_row_kwargs, method="POST"),
+    "imports:problems_skip": Case(coordinators_only(302), kwargs=import_kwargs, method="POST"),
+    "imports:commit": Case(coordinators_only(302), kwargs=import_kwargs, method="POST"),
+    "imports:discard": Case(coordinators_only(302), kwargs=import_kwargs, method="POST"),
 }
 
 # URL namespaces and packages whose views carry their own authorization.
@@ -455,6 +476,7 @@ def build_world() -> World:
         season=season,
         season_hour=season_hour,
         ended_partner=make_partner(community, status="ended"),
+        import_job=make_import(community, created_by=coordinator),
     )
 
 

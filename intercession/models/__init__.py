@@ -1,5 +1,6 @@
 from intercession.models.prayer import (
     DailyListVisit,
+    GroupInvitation,
     GroupMeeting,
     GroupReminder,
     IntercessorGroup,
@@ -13,6 +14,7 @@ from intercession.models.seasons import Season, SeasonDay, SeasonHour
 
 __all__ = [
     "DailyListVisit",
+    "GroupInvitation",
     "GroupMeeting",
     "GroupReminder",
     "IntercessorGroup",

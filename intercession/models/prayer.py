@@ -244,3 +244,26 @@ class GroupReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Weekly reminder of group #{self.group_id} for user #{self.user_id}"
+
+
+class GroupInvitation(models.Model):
+    """A weekly group an invited person joins when they accept their invitation (an
+    intercessor imported with a group): until then they have no account to be a member with."""
+
+    group = models.ForeignKey(
+        IntercessorGroup, on_delete=models.CASCADE, related_name="waiting_invitations"
+    )
+    invitation = models.ForeignKey(
+        "partnerships.Invitation", on_delete=models.CASCADE, related_name="group_places"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("group place awaiting an invitation")
+        verbose_name_plural = _("group places awaiting invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "invitation"], name="group_invitation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation #{self.invitation_id} → {self.group}"

@@ -14,6 +14,17 @@ from accounts.models import User
 from partnerships.audit import audit_community_record
 from partnerships.models import Community, Invitation, Membership, Partner, Role
 
+# What the apps above do when someone accepts an invitation (intercession: join the weekly
+# groups the invitation kept a place in), registered at start-up: partnerships names none of it.
+AcceptanceHook = Callable[[Invitation, Membership], None]
+_acceptance_hooks: list[AcceptanceHook] = []
+
+
+def invitation_acceptance_register(hook: AcceptanceHook) -> None:
+    """Call ``hook(invitation, membership)`` inside every acceptance's transaction."""
+    if hook not in _acceptance_hooks:
+        _acceptance_hooks.append(hook)
+
 
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:50].strip("-") or "community"
@@ -184,6 +195,8 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    for hook in _acceptance_hooks:
+        hook(invitation, membership)
     EmailAddress.objects.filter(user=user, email__iexact=invitation.email).update(verified=True)
     return membership
 

@@ -118,6 +118,7 @@ def partner_save(
 ) -> Partner:
     """Create or update a partner with their children, stewards and photo, all or nothing."""
     partner = partner or Partner(community=community)
+    is_new = partner.pk is None
     for name, value in fields.items():
         setattr(partner, name, value)
     if not partner.sensitive:
@@ -132,12 +133,16 @@ def partner_save(
         partner.photo = _normalised_photo(photo)
     elif remove_photo:
         partner.photo = None
-    partner.full_clean(exclude=["photo"])
+    # The community is ours, not the caller's to get wrong, and the model's constraints are
+    # checked above in words (alias, linked account): no query per partner for either, which
+    # counts when a spreadsheet brings thousands. The database keeps both as a backstop.
+    partner.full_clean(exclude=["photo", "community"], validate_constraints=False)
     partner.save()
     if stewards is not None:
         partner.stewards.set(_check_stewards(community, stewards))
     if children is not None:
-        partner.children.all().delete()
+        if not is_new:
+            partner.children.all().delete()
         Child.objects.bulk_create(
             Child(partner=partner, name=name, birth_year=year) for name, year in children
         )
