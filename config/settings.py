@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "intercession",
     "testimonies",
     "overview",
+    "exports",
     "demo",
 ]
 

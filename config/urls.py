@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("intercession.urls")),
     path("", include("testimonies.urls")),
     path("", include("overview.urls")),
+    path("", include("exports.urls")),
     path("", include("notifications.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
