@@ -122,11 +122,14 @@ def _refuse_conflicts(rows: dict[str, list[dict]]) -> None:
             % {"slug": slug}
         )
     emails = [str(row["fields"].get("email", "")).lower() for row in rows["accounts.user"]]
-    taken = sorted(
-        User.objects.annotate(lowered=Lower("email"))
-        .filter(lowered__in=emails)
-        .values_list("email", flat=True)[:6]
-    )
+    taken: list[str] = []
+    for start in range(0, len(emails), CHUNK):
+        taken += (
+            User.objects.annotate(lowered=Lower("email"))
+            .filter(lowered__in=emails[start : start + CHUNK])
+            .values_list("email", flat=True)[:6]
+        )
+    taken.sort()
     if taken:
         raise RestoreError(
             _(
