@@ -192,3 +192,27 @@ def test_restore_puts_photos_back_as_images(tmp_path):
 
 def _counts() -> dict[str, int]:
     return {table.label: table.model._default_manager.count() for table in TABLES}
+
+
+def test_the_command_writes_to_standard_output_and_names_an_unknown_community():
+    world = full_community()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_community", world.community.slug, stdout=out, stderr=err)
+    assert json.loads(out.getvalue())["community"] == world.community.slug
+    with pytest.raises(CommandError, match="No community has the address “nowhere”"):
+        call_command("export_community", "nowhere", stdout=out, stderr=err)
+
+
+def test_the_command_writes_a_file_whole_or_not_at_all(tmp_path):
+    world = full_community()
+    target = tmp_path / "backup.json"
+    call_command("export_community", world.community.slug, output=str(target), stderr=io.StringIO())
+    assert json.loads(target.read_text())["counts"]["partnerships.partner"] == 3
+    assert not list(tmp_path.glob("*.partial"))
+    with pytest.raises(CommandError, match="Could not write"):
+        call_command(
+            "export_community",
+            world.community.slug,
+            output=str(tmp_path / "missing" / "b.json"),
+            stderr=io.StringIO(),
+        )

@@ -162,3 +162,15 @@ def test_a_partner_downloads_their_own_data_and_nobody_elses():
     # Nobody else's: not Marcus's private request, not the sensitive partner, no check-in notes.
     for other in ("Marcus", "private matter", "Good coffee", "We prayed", *CANARIES):
         assert other.lower() not in content.lower(), other
+
+
+def test_export_leads_each_person_to_their_own_download():
+    world = full_community()
+    slug = world.community.slug
+    for user, expected in [
+        (world.coordinator, reverse("exports:export", args=[slug])),
+        (world.partner_user, reverse("testimonies:corner", args=[slug])),
+        (world.intercessor, reverse("partnerships:home")),
+    ]:
+        response = client_for(user).get(reverse("exports:export_home"))
+        assert response["Location"] == expected
