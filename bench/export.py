@@ -99,7 +99,8 @@ def main() -> None:
         return
     first = folder / "backup-1.json"
     took = manage(options.restore_into, "restore_community", str(first))
-    print(f"restore into the second database: {took:.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"restore into the second database: {took:.2f} s (peak resident memory {peak:.0f} MB)")
     again = folder / "backup-again.json"
     manage(options.restore_into, "export_community", options.slug, "--output", str(again))
     sheets_again = folder / "spreadsheets-again.zip"
