@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.http import AuthenticatedRequest
 from accounts.models import User
-from intercession.models import IntercessorGroup, PrayerLog
+from intercession.models import IntercessorGroup, PrayerLog, Season, SeasonHour
 from partnerships.access import get_membership
 from partnerships.models import PRAYING_ROLES, Membership, Partner, PrayerRequest
 from partnerships.models.partners import PartnerQuerySet
@@ -95,3 +95,16 @@ def adopted(partners: PartnerQuerySet, user_ids: list[int]) -> PartnerQuerySet:
     return partners.filter(
         intercessor_groups__paused=False, intercessor_groups__members__in=user_ids
     )
+
+
+def get_season_for(membership: Membership, pk: int) -> Season:
+    return get_object_or_404(
+        Season.objects.visible_to(membership).select_related("community"), pk=pk
+    )
+
+
+def get_own_season_hour(season: Season, user: User, pk: int) -> SeasonHour:
+    """An hour of the season the person holds; anyone else's is not found."""
+    season_hour = get_object_or_404(SeasonHour.objects.filter(season=season, user=user), pk=pk)
+    season_hour.season = season
+    return season_hour

@@ -12,9 +12,11 @@ class IntercessionConfig(AppConfig):
         from intercession import notices
         from intercession.access import adopted
         from intercession.calendar import group_events
+        from intercession.seasons import notices as season_notices
         from partnerships.calendar import feed_source_register
         from partnerships.models.partners import adoption_register
 
         adoption_register(adopted)
         feed_source_register(group_events)
         notices.register()
+        season_notices.register()

@@ -93,3 +93,72 @@ def seed_intercession(community, users_by_email, partners) -> None:
                 recorded_by=users_by_email[emails[0]],
             )
             meeting.attendees.set([users_by_email[e] for e in emails])
+    seed_season(community, users_by_email, partners)
+
+
+# The season of prayer under way in the demo: who holds which hour of its clock (every day,
+# unless a day of the season is given), and who fasts.
+SEASON_HOURS = [
+    ("intercessor@example.org", 6, None, True),
+    ("intercessor@example.org", 21, 2, False),
+    ("ruth@example.org", 22, None, False),
+    ("ruth@example.org", 5, None, True),
+    ("samuel@example.org", 3, None, False),
+    ("samuel@example.org", 19, None, False),
+    ("coordinator@example.org", 12, None, False),
+    ("coordinator@example.org", 7, 5, True),
+    ("coordinator@example.org", 13, 6, False),
+]
+SEASON_FOCUS = [
+    ("The visa office's decision", "Proverbs 21:1", ["Tomasz"]),
+    ("Their children at the new school", "Isaiah 54:13", ["Tomasz"]),
+    ("The church plant's first leaders", "2 Timothy 2:2", ["Samuel"]),
+    ("Open doors in the city", "Colossians 4:3", ["Leila"]),
+    ("Integrity in business", "Micah 6:8", ["Marcus"]),
+    ("Rest for those who carry much", "Matthew 11:28", ["Ravi & Priya"]),
+    ("Thanksgiving for answers so far", "Psalm 126:3", []),
+]
+
+
+def seed_season(community, users_by_email, partners) -> None:
+    """Twenty-one days of prayer and fasting, begun four days ago, with its first week's focus
+    and hours held around the clock (some still open)."""
+    from intercession.models import Season
+    from intercession.seasons.services import season_day_save, season_hour_take, season_save
+    from partnerships.models import Membership
+
+    title = "Twenty-one days for the visa decision"
+    if Season.objects.filter(community=community, title=title).exists():
+        return
+    today = timezone.localdate()
+    season = season_save(
+        community=community,
+        created_by=users_by_email["coordinator@example.org"],
+        fields={
+            "title": title,
+            "purpose": "Tomasz and Anna wait on a visa that decides whether they stay. We pray "
+            "around the clock, and some of us fast, until the answer comes.",
+            "starts_on": today - timedelta(days=4),
+            "ends_on": today + timedelta(days=16),
+            "time_zone": community.time_zone,
+        },
+    )
+    by_first = {p.first_name: p for p in partners}
+    for offset, (focus, scripture, names) in enumerate(SEASON_FOCUS):
+        season_day_save(
+            season=season,
+            day=season.starts_on + timedelta(days=offset + 2),
+            focus=focus,
+            scripture=scripture,
+            partners=[by_first[n] for n in names],
+        )
+    for email, hour, day, fasting in SEASON_HOURS:
+        membership = Membership.objects.get(community=community, user=users_by_email[email])
+        membership.user = users_by_email[email]
+        season_hour_take(
+            season=season,
+            membership=membership,
+            hour=hour,
+            day=None if day is None else today + timedelta(days=day),
+            fasting=fasting,
+        )

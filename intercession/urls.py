@@ -1,6 +1,6 @@
 from django.urls import path
 
-from intercession.views import groups, links, today
+from intercession.views import groups, links, seasons, today
 
 app_name = "intercession"
 urlpatterns = [
@@ -17,6 +17,23 @@ urlpatterns = [
         "c/<slug:slug>/groups/<int:pk>/meetings/new/",
         groups.meeting_create,
         name="meeting_create",
+    ),
+    path("c/<slug:slug>/seasons/", seasons.season_list, name="season_list"),
+    path("c/<slug:slug>/seasons/new/", seasons.season_create, name="season_create"),
+    path("c/<slug:slug>/seasons/<int:pk>/", seasons.season_detail, name="season"),
+    path("c/<slug:slug>/seasons/<int:pk>/edit/", seasons.season_edit, name="season_edit"),
+    path(
+        "c/<slug:slug>/seasons/<int:pk>/days/<int:number>/",
+        seasons.season_day_edit,
+        name="season_day_edit",
+    ),
+    path(
+        "c/<slug:slug>/seasons/<int:pk>/hours/", seasons.season_hour_take, name="season_hour_take"
+    ),
+    path(
+        "c/<slug:slug>/seasons/<int:pk>/hours/<int:hour_pk>/give-up/",
+        seasons.season_hour_release,
+        name="season_hour_release",
     ),
     path("r/prayed/<str:token>/", links.prayed_link, name="prayed_link"),
     path("r/prayed-all/<str:token>/", links.prayed_all_link, name="prayed_all_link"),

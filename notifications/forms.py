@@ -36,6 +36,11 @@ class ReminderSettingsForm(forms.Form):
         label=_("Tell me when a request I prayed for is answered"), required=False
     )
 
+    season_hour_enabled = forms.BooleanField(
+        label=_("Remind me a quarter of an hour before my hour in a season of prayer"),
+        required=False,
+    )
+
     encouragement_enabled = forms.BooleanField(
         label=_("Tell me each week who carried me in prayer"), required=False
     )

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     CHECKIN_EVE = "checkin_eve", _("Check-in tomorrow")
     TESTIMONY = "testimony", _("Answered prayer")
     ENCOURAGEMENT = "encouragement", _("Weekly encouragement (partners)")
+    SEASON_HOUR = "season_hour", _("Before my hour in a season of prayer")
 
 
 class Preference(models.Model):
@@ -56,6 +57,8 @@ class Preference(models.Model):
         _("on"), choices=Weekday, default=Weekday.MONDAY
     )
     encouragement_next_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # A little before each hour someone holds in a season of prayer (intercession's schedule).
+    season_hour_enabled = models.BooleanField(_("before my hour of prayer"), default=True)
     # Set when the mail server said the address does not exist: nothing more is sent to it
     # until the person changes their address or turns reminders on again.
     bounced_at = models.DateTimeField(null=True, blank=True)
@@ -72,6 +75,7 @@ class Preference(models.Model):
         Kind.CHECKIN_EVE: "checkin_eve_enabled",
         Kind.TESTIMONY: "testimony_enabled",
         Kind.ENCOURAGEMENT: "encouragement_enabled",
+        Kind.SEASON_HOUR: "season_hour_enabled",
     }
 
     @classmethod

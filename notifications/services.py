@@ -84,6 +84,7 @@ def preference_update(
     testimony_enabled: bool,
     encouragement_enabled: bool,
     encouragement_weekday: int,
+    season_hour_enabled: bool,
 ) -> Preference:
     """Save the settings page. Saving again also clears a bounce: the person says the address
     works."""
@@ -102,6 +103,7 @@ def preference_update(
     pref.testimony_enabled = testimony_enabled
     pref.encouragement_enabled = encouragement_enabled
     pref.encouragement_weekday = encouragement_weekday
+    pref.season_hour_enabled = season_hour_enabled
     # The weekly ones move to the new zone (and day).
     for weekly in PERSONAL_WEEKLY:
         setattr(pref, weekly.next_at, weekly.next_after(pref, zone, now))

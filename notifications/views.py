@@ -36,6 +36,7 @@ def reminder_settings(request: AuthenticatedRequest) -> HttpResponse:
         "testimony_enabled": pref.testimony_enabled,
         "encouragement_enabled": pref.encouragement_enabled,
         "encouragement_weekday": pref.encouragement_weekday,
+        "season_hour_enabled": pref.season_hour_enabled,
     }
     form = ReminderSettingsForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():

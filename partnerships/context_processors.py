@@ -17,6 +17,7 @@ PARTNER_PAGES = {
 }
 TODAY_PAGES = {"today", "pray_through", "record"}
 GROUP_PAGES = {"group_list", "group", "group_create", "group_edit", "meeting_create"}
+SEASON_PAGES = {"season_list", "season", "season_create", "season_edit", "season_day_edit"}
 TESTIMONY_PAGES = {"testimony_list", "testimony", "testimony_create", "testimony_edit"}
 CHECKIN_PAGES = {"checkin_list", "checkin", "checkin_create", "checkin_edit", "checkin_notes"}
 
@@ -71,6 +72,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav_checkin_pages": CHECKIN_PAGES,
         "nav_today_pages": TODAY_PAGES,
         "nav_group_pages": GROUP_PAGES,
+        "nav_season_pages": SEASON_PAGES,
         "nav_testimony_pages": TESTIMONY_PAGES,
         "nav_memberships": memberships,
         "nav_membership": nav_membership,

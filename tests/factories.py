@@ -137,3 +137,41 @@ def give_two_factor(user: User) -> None:
 
     Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
     user.__dict__.pop("has_two_factor", None)
+
+
+def make_season(
+    community: Community,
+    *,
+    holder: User | None = None,
+    partners=(),
+    starts_in_days: int = -2,
+    days: int = 7,
+    **fields,
+):
+    """A season of prayer in the community's zone (under way unless told), each day's focus on
+    ``partners``; with ``holder``, the hour 3 of every day held by them. Returns the season and
+    that hour (or None)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from intercession.models import Season
+    from intercession.seasons.services import next_reminder, season_day_save
+
+    start = timezone.localdate() + timedelta(days=starts_in_days)
+    season = Season.objects.create(
+        community=community,
+        title=fields.pop("title", f"Season {next(_seq)}"),
+        starts_on=start,
+        ends_on=start + timedelta(days=days - 1),
+        time_zone=fields.pop("time_zone", community.time_zone),
+        **fields,
+    )
+    for day in season.days():
+        season_day_save(season=season, day=day, focus="Open doors", scripture="", partners=partners)
+    season_hour = None
+    if holder is not None:
+        season_hour = season.hours.create(user=holder, hour=3, fasting=True)
+        season_hour.remind_at = next_reminder(season_hour, timezone.now())
+        season_hour.save(update_fields=["remind_at"])
+    return season, season_hour

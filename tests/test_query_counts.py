@@ -87,6 +87,13 @@ def grow(world: World, times: int) -> None:
             due_at=timezone.now(),
         )
     world.group.partners.add(*partners)
+    # Seasons: more hours held, by more people, and each day's focus on more partners.
+    season = world.season
+    for n, member in enumerate(community.memberships.filter(role=Role.INTERCESSOR)[:times]):
+        season.hours.get_or_create(user_id=member.user_id, hour=(n + 5) % 24, day=None)
+        season.hours.get_or_create(user_id=member.user_id, hour=(n + 11) % 24, day=season.starts_on)
+    for focus_day in season.focus_days.all():
+        focus_day.partners.add(*partners)
     make_group(community, members=[intercessor, coordinator], partners=partners[:2])
     # The partner visitor's own profile gets more of its own too.
     for n in range(times):

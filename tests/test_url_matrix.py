@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import User
-from intercession.models import IntercessorGroup, PrayerLog
+from intercession.models import IntercessorGroup, PrayerLog, Season, SeasonHour
 from notifications.tokens import action_token, list_action_token, unsubscribe_token
 from partnerships.models import (
     CalendarFeed,
@@ -41,6 +41,7 @@ from tests.factories import (
     make_member,
     make_partner,
     make_request,
+    make_season,
     make_testimony,
     png_bytes,
 )
@@ -78,6 +79,8 @@ class World:
     answered: PrayerRequest
     testimony: Testimony
     draft: Testimony
+    season: Season
+    season_hour: SeasonHour  # the intercessor visitor's
 
     @property
     def coordinator(self) -> User:
@@ -138,6 +141,10 @@ def request_kwargs(w: World) -> dict:
 
 def checkin_kwargs(w: World) -> dict:
     return {"slug": w.slug, "pk": w.checkin.pk}
+
+
+def season_kwargs(w: World) -> dict:
+    return {"slug": w.slug, "pk": w.season.pk}
 
 
 def published_testimony_kwargs(w: World) -> dict:
@@ -255,6 +262,26 @@ MATRIX: dict[str, Case] = {
     "intercession:group": Case(praying(), kwargs=group_kwargs),
     "intercession:group_edit": Case(coordinators_only(), kwargs=group_kwargs),
     "intercession:meeting_create": Case(praying(), kwargs=group_kwargs),
+    # Seasons of prayer: everyone who prays sees them and takes hours; coordinators declare.
+    "intercession:season_list": Case(praying(), kwargs=slug),
+    "intercession:season_create": Case(coordinators_only(), kwargs=slug),
+    "intercession:season": Case(praying(), kwargs=season_kwargs),
+    "intercession:season_edit": Case(coordinators_only(), kwargs=season_kwargs),
+    "intercession:season_day_edit": Case(
+        coordinators_only(), kwargs=lambda w: {"slug": w.slug, "pk": w.season.pk, "number": 1}
+    ),
+    "intercession:season_hour_take": Case(
+        praying(302),
+        kwargs=season_kwargs,
+        method="POST",
+        data=lambda w: {"hour": 4, "day": "", "fasting": "on"},
+    ),
+    # Only the one who holds an hour may give it up: it is nobody else's to find.
+    "intercession:season_hour_release": Case(
+        {ANON: LOGIN, OUTSIDER: 404, PARTNER: 403, INTERCESSOR: 302, COORDINATOR: 404},
+        kwargs=lambda w: {"slug": w.slug, "pk": w.season.pk, "hour_pk": w.season_hour.pk},
+        method="POST",
+    ),
     # Reminders: settings, the deliveries ledger, and the signed links of reminder emails,
     # which work without signing in (the signature is the key; acting needs a POST).
     "notifications:reminder_settings": Case(signed_in()),
@@ -411,6 +438,7 @@ def build_world() -> World:
     answered = make_request(partner, status="answered", answered_on=timezone.localdate())
     testimony = make_testimony(answered, author=coordinator, audience="groups", published=True)
     draft = make_testimony(answered, author=coordinator)
+    season, season_hour = make_season(community, holder=intercessor, partners=[other_partner])
     return World(
         community,
         users,
@@ -426,6 +454,8 @@ def build_world() -> World:
         answered=answered,
         testimony=testimony,
         draft=draft,
+        season=season,
+        season_hour=season_hour,
     )
 
 

@@ -8,6 +8,7 @@ from intercession.models.prayer import (
     RequestSnooze,
     Weekday,
 )
+from intercession.models.seasons import Season, SeasonDay, SeasonHour
 
 __all__ = [
     "DailyListVisit",
@@ -17,5 +18,8 @@ __all__ = [
     "PrayerKind",
     "PrayerLog",
     "RequestSnooze",
+    "Season",
+    "SeasonDay",
+    "SeasonHour",
     "Weekday",
 ]

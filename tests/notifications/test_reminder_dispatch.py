@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.db import connection
 
-from intercession.models import GroupReminder, PrayerLog
+from intercession.models import GroupReminder, PrayerLog, Season, SeasonHour
 from intercession.notices import member_next_reminder
 from notifications import dispatch, schedule
 from notifications.models import Delivery, Preference
@@ -286,6 +286,17 @@ def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
     GroupReminder.objects.bulk_create(
         GroupReminder(group=group, user=u, next_at=due, time_zone="Europe/London") for u in users
     )
+    # And 20 of them whose hour of a season of prayer begins in a quarter of an hour.
+    season = Season.objects.create(
+        community=community,
+        title="Around the clock",
+        starts_on=date(2026, 6, 1),
+        ends_on=date(2026, 6, 3),
+        time_zone="Europe/London",
+    )
+    SeasonHour.objects.bulk_create(
+        SeasonHour(season=season, user=u, hour=7, remind_at=due) for u in users[:20]
+    )
     barrier = threading.Barrier(3)
     errors = []
 
@@ -308,6 +319,8 @@ def test_two_dispatchers_at_once_send_each_reminder_once(postgresql):
     assert Delivery.objects.filter(kind="daily").count() == 40
     assert Delivery.objects.filter(kind="encouragement").count() == 20
     assert Delivery.objects.filter(kind="weekly").count() == 40
+    assert Delivery.objects.filter(kind="season_hour").count() == 20
+    assert not SeasonHour.objects.filter(remind_at__lte=due).exists()
     assert set(Delivery.objects.values_list("user_id", flat=True)) == {
         u.pk for u in users + partners
     }

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intercession.models import PrayerLog
+from intercession.seasons.services import season_day_save
 from notifications.models import Delivery, DeliveryStatus, Preference
 from notifications.send import send_batch
 from notifications.sweep import stuck_deliveries
@@ -21,7 +22,14 @@ from notifications.tokens import action_token
 from partnerships.models import Child, Role
 from testimonies.services import testimony_create, testimony_publish
 from tests.conftest import client_for
-from tests.factories import make_checkin, make_group, make_member, make_partner, make_request
+from tests.factories import (
+    make_checkin,
+    make_group,
+    make_member,
+    make_partner,
+    make_request,
+    make_season,
+)
 from tests.notifications.conftest import deliver
 from tests.notifications.reminder_helpers import ScriptedBackend, hard_bounce, transient
 
@@ -298,6 +306,23 @@ def test_canaries_of_a_sensitive_partner_never_leave(
     )
     encouragement = deliver(zarina, "encouragement")
     assert encouragement.status == DeliveryStatus.SENT
+    # The seventh: the reminder before an hour of a season of prayer whose title and day's
+    # focus the coordinator wrote with the partner's name and place, the partner in focus.
+    season, held = make_season(
+        community, holder=world["intercessor"], partners=[secret], title="CANARY-NAME's visa"
+    )
+    tomorrow = season.days()[3]
+    season_day_save(
+        season=season,
+        day=tomorrow,
+        focus="Safety in CANARY-LOCATION",
+        scripture="Psalm 91",
+        partners=[secret, world["tomasz"]],
+    )
+    hour = deliver(
+        world["intercessor"], "season_hour", topic=f"hour:{held.pk}", local_date=tomorrow
+    )
+    assert hour.status == DeliveryStatus.SENT
     kinds = {m.extra_headers["X-Epaphras-Kind"] for m in mail.outbox}
     assert kinds == {
         "daily",
@@ -306,6 +331,7 @@ def test_canaries_of_a_sensitive_partner_never_leave(
         "checkin_eve",
         "testimony",
         "encouragement",
+        "season_hour",
     }
     for message in mail.outbox:
         raw = message.message().as_bytes()
@@ -327,6 +353,9 @@ def test_canaries_of_a_sensitive_partner_never_leave(
                 assert secret_word not in decoded and secret_word not in headers, secret_word
             assert "carried" in decoded
     assert any("Z. in Central Asia" in m.body for m in mail.outbox)
+    [reminder] = [m for m in mail.outbox if m.extra_headers["X-Epaphras-Kind"] == "season_hour"]
+    assert "Z. in Central Asia" in reminder.body and "Tomasz Nowak" in reminder.body
+    assert "Psalm 91" in reminder.body and "Your hour of prayer" in reminder.body
 
 
 def test_send_test_reminder_command(world):
