@@ -21,7 +21,15 @@ from accounts.models import User
 from exports.backup import CHUNK, snapshot
 from exports.scope import Scope
 from exports.tables import of_partners
-from intercession.models import GroupMeeting, IntercessorGroup, PrayerKind, PrayerLog
+from intercession.models import (
+    GroupMeeting,
+    IntercessorGroup,
+    PrayerKind,
+    PrayerLog,
+    Season,
+    SeasonDay,
+    SeasonHour,
+)
 from partnerships.models import CheckIn, Invitation, Membership, PrayerRequest, RequestUpdate
 from testimonies.models import Testimony
 
@@ -40,6 +48,7 @@ class Numbers:
         self.requests: dict[int, int] = {}
         self.checkins: dict[int, int] = {}
         self.groups: dict[int, int] = {}
+        self.seasons: dict[int, int] = {}
 
 
 def cell(value: Any, zone: ZoneInfo, yes_no: tuple[str, str]) -> str | int:
@@ -478,6 +487,78 @@ def _invitations(scope: Scope, n: Numbers) -> File:
     return "invitations.csv", header, rows
 
 
+def _seasons(scope: Scope, n: Numbers) -> File:
+    seasons = (
+        Season.objects.filter(community=scope.community).select_related("created_by").order_by("pk")
+    )
+    header = [
+        _("no."),
+        _("title"),
+        _("why we pray"),
+        _("first day"),
+        _("last day"),
+        _("time zone"),
+        _("declared by"),
+    ]
+    rows = (
+        [
+            number,
+            s.title,
+            s.purpose,
+            s.starts_on,
+            s.ends_on,
+            s.time_zone,
+            s.created_by.display_name if s.created_by else "",
+        ]
+        for number, s in _numbered(seasons.iterator(chunk_size=CHUNK), n.seasons)
+    )
+    return "seasons.csv", header, rows
+
+
+def _season_days(scope: Scope, n: Numbers) -> File:
+    days = (
+        SeasonDay.objects.filter(season__community=scope.community)
+        .prefetch_related("partners")
+        .order_by("pk")
+    )
+    header = [_("season no."), _("day"), _("focus"), _("scripture"), _("partners (no.)")]
+    rows = (
+        [
+            n.seasons[d.season_id],
+            d.day,
+            d.focus,
+            d.scripture,
+            ", ".join(
+                str(k)
+                for k in sorted(n.partners[p.pk] for p in d.partners.all() if p.pk in n.partners)
+            ),
+        ]
+        for d in days.iterator(chunk_size=CHUNK)
+    )
+    return "season_days.csv", header, rows
+
+
+def _season_hours(scope: Scope, n: Numbers) -> File:
+    hours = (
+        SeasonHour.objects.filter(season__community=scope.community)
+        .exclude(user_id__in=scope.users_left_out)
+        .select_related("user")
+        .order_by("pk")
+    )
+    header = [_("season no."), _("who"), _("hour"), _("day"), _("fasting")]
+    rows = (
+        [
+            n.seasons[h.season_id],
+            h.user.display_name,
+            f"{h.hour:02d}:00",
+            h.day if h.day else _("every day"),
+            h.fasting,
+        ]
+        for h in hours.iterator(chunk_size=CHUNK)
+    )
+    return "season_hours.csv", header, rows
+
+
 # In this order: a file's numbers are known to the files after it.
 FILES: list[Callable[[Scope, Numbers], File]] = [
     _members,
@@ -490,4 +571,7 @@ FILES: list[Callable[[Scope, Numbers], File]] = [
     _prayers,
     _testimonies,
     _invitations,
+    _seasons,
+    _season_days,
+    _season_hours,
 ]

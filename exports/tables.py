@@ -21,6 +21,9 @@ from intercession.models import (
     IntercessorGroup,
     PrayerLog,
     RequestSnooze,
+    Season,
+    SeasonDay,
+    SeasonHour,
 )
 from notifications.models import Preference
 from partnerships.models import (
@@ -131,6 +134,13 @@ TABLES: list[Table] = [
     Table(DailyListVisit, lambda s: DailyListVisit.objects.filter(community=s.community)),
     Table(RequestSnooze, lambda s: of_partners(RequestSnooze.objects, "request__partner", s)),
     Table(GroupReminder, lambda s: GroupReminder.objects.filter(group__community=s.community)),
+    Table(Season, lambda s: Season.objects.filter(community=s.community)),
+    Table(
+        SeasonDay,
+        lambda s: SeasonDay.objects.filter(season__community=s.community),
+        prefetch=("partners",),
+    ),
+    Table(SeasonHour, lambda s: SeasonHour.objects.filter(season__community=s.community)),
     Table(
         Testimony, lambda s: of_partners(Testimony.objects, "partner", s), prefetch=("requests",)
     ),

@@ -16,6 +16,9 @@ from intercession.models import (
     GroupReminder,
     PrayerLog,
     RequestSnooze,
+    Season,
+    SeasonDay,
+    SeasonHour,
 )
 from notifications.models import Preference
 from partnerships.models import AuditEvent, Child, Community, Membership, Partner, Role
@@ -131,6 +134,18 @@ def full_community() -> Full:
     DailyListVisit.objects.create(user=intercessor, community=community, seen_at=now)
     RequestSnooze.objects.create(user=intercessor, request=request, until=now + timedelta(days=7))
     GroupReminder.objects.create(group=group, user=intercessor, next_at=now, time_zone="UTC")
+    season = Season.objects.create(
+        community=community,
+        title="Twenty-one days",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=20),
+        time_zone="Europe/London",
+        created_by=coordinator,
+    )
+    focus = SeasonDay.objects.create(season=season, day=season.starts_on, focus="Families")
+    focus.partners.add(partner, sensitive)
+    SeasonHour.objects.create(season=season, user=intercessor, hour=6, fasting=True)
+    SeasonHour.objects.create(season=season, user=sensitive_user, hour=7, day=season.starts_on)
 
     testimony = make_testimony(answered, author=coordinator, published=True, title="Healed")
     TestimonyNotice.objects.create(testimony=testimony, user=intercessor, times_prayed=3)
