@@ -150,5 +150,13 @@ TABLES: list[Table] = [
 
 TABLES_BY_LABEL = {table.label: table for table in TABLES}
 
+# The project's tables a backup does not hold, and why. A new table goes in one or the other
+# (tests/exports/test_backup.py fails until it does).
+LEFT_OUT = {
+    "partnerships.calendarfeed": "a person's secret calendar address",
+    "notifications.delivery": "a log of the emails sent; the whole deployment's dump keeps it",
+    "notifications.heartbeat": "the workers' heartbeat, not a community's",
+}
+
 # Tables that other rows point to: their old-to-new numbers are kept while writing.
 REFERENCED = {r.model for table in TABLES for r in [*table.relations, *table.many]}
