@@ -44,16 +44,19 @@ class RestoreError(Exception):
 class RestoreSummary:
     community: Community
     counts: dict[str, int] = field(default_factory=dict)
+    # Sensitive partners the backup was made without (a coordinator's, without two-factor).
+    left_out: int = 0
 
 
 def community_restore(*, source: IO) -> RestoreSummary:
     """Restore the community backed up in ``source`` (a file open for reading)."""
-    rows = _rows_by_table(_envelope(source))
+    data = _envelope(source)
+    rows = _rows_by_table(data)
     _refuse_conflicts(rows)
     saved: list[str] = []
     try:
         with transaction.atomic():
-            return _create(rows, saved)
+            summary = _create(rows, saved)
     except (DatabaseError, DeserializationError) as error:
         _remove(saved)
         raise RestoreError(
@@ -63,6 +66,9 @@ def community_restore(*, source: IO) -> RestoreSummary:
     except BaseException:
         _remove(saved)
         raise
+    left_out = data.get("sensitive_partners_left_out")
+    summary.left_out = left_out if isinstance(left_out, int) else 0
+    return summary
 
 
 def _envelope(source: IO) -> dict:

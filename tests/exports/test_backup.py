@@ -20,7 +20,7 @@ from exports.scope import Scope
 from exports.spreadsheets import spreadsheets_write
 from exports.tables import LEFT_OUT, TABLES, TABLES_BY_LABEL
 from partnerships.models import Community, Partner
-from tests.exports.world import full_community
+from tests.exports.world import CANARIES, full_community
 from tests.factories import make_community, make_user, png_bytes
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +227,14 @@ def test_the_command_writes_a_file_whole_or_not_at_all(tmp_path):
             output=str(tmp_path / "missing" / "b.json"),
             stderr=io.StringIO(),
         )
+
+
+def test_restoring_a_backup_made_without_two_factor_says_who_is_missing(tmp_path):
+    world = full_community()
+    backup = io.StringIO()
+    backup_write(backup, Scope(world.community, include_sensitive=False))
+    emptied()
+    said = restore(tmp_path, backup.getvalue())
+    assert "made without 1 security-sensitive partners" in said
+    assert Partner.objects.count() == 2 and not Partner.objects.filter(sensitive=True).exists()
+    assert not User.objects.filter(name=CANARIES[0]).exists()

@@ -36,3 +36,8 @@ class Command(BaseCommand):
             f"in {time.perf_counter() - started:.1f} s. People sign in with a code sent to "
             "their email (passwords are not in backups); coordinators set up two-factor again."
         )
+        if summary.left_out:
+            self.stdout.write(
+                f"This backup was made without {summary.left_out} security-sensitive partners "
+                "(its coordinator did not sign in with two-factor): they are not restored."
+            )
