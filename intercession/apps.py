@@ -13,10 +13,13 @@ class IntercessionConfig(AppConfig):
         from intercession.access import adopted
         from intercession.calendar import group_events
         from intercession.seasons import notices as season_notices
+        from intercession.seasons.selectors import season_todos
         from partnerships.calendar import feed_source_register
         from partnerships.models.partners import adoption_register
+        from partnerships.selectors import todo_source_register
 
         adoption_register(adopted)
         feed_source_register(group_events)
         notices.register()
         season_notices.register()
+        todo_source_register(season_todos)

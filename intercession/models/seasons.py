@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import local_to_aware, validate_time_zone
-from partnerships.models import Community, Partner
+from partnerships.models import Community, Partner, PrayerRequest
 
 HOURS = range(24)
 UTC = ZoneInfo("UTC")
@@ -120,6 +120,9 @@ class SeasonDay(models.Model):
     scripture = models.CharField(_("scripture"), max_length=200, blank=True)
     partners = models.ManyToManyField(
         Partner, blank=True, related_name="+", verbose_name=_("partners to pray for")
+    )
+    requests = models.ManyToManyField(
+        PrayerRequest, blank=True, related_name="+", verbose_name=_("requests to pray for")
     )
 
     class Meta:

@@ -13,7 +13,7 @@ from accounts.widgets import TimeZoneSelect
 from intercession.forms import PartnersField
 from intercession.models import Season, SeasonDay
 from intercession.seasons.selectors import HourCoverage
-from partnerships.models import Partner, PartnerStatus
+from partnerships.models import Partner, PartnerStatus, PrayerRequest
 
 
 class SeasonForm(forms.ModelForm):
@@ -38,12 +38,26 @@ class SeasonForm(forms.ModelForm):
         }
 
 
+class RequestsField(forms.ModelMultipleChoiceField):
+    """A request by its partner's name (the alias of a sensitive one, to a coordinator without
+    two-factor sign-in) and the start of its text."""
+
+    real_names = True
+
+    def label_from_instance(self, obj) -> str:
+        partner = obj.partner
+        return f"{partner.name if self.real_names else partner.public_name}: {obj.text[:100]}"
+
+
 class SeasonDayForm(forms.ModelForm):
     class Meta:
         model = SeasonDay
-        fields = ["focus", "scripture", "partners"]
-        field_classes = {"partners": PartnersField}
-        widgets = {"partners": forms.CheckboxSelectMultiple}
+        fields = ["focus", "scripture", "partners", "requests"]
+        field_classes = {"partners": PartnersField, "requests": RequestsField}
+        widgets = {
+            "partners": forms.CheckboxSelectMultiple,
+            "requests": forms.CheckboxSelectMultiple,
+        }
         help_texts = {
             "focus": _("For example “Their children at the new school”."),
             "scripture": _("For example “Isaiah 62:6–7”."),
@@ -51,16 +65,30 @@ class SeasonDayForm(forms.ModelForm):
                 "Intercessors see the partners their groups adopted, and requests shared with "
                 "the whole community."
             ),
+            "requests": _(
+                "Chosen requests are prayed that day; for a partner without any, their most "
+                "pressing ones."
+            ),
         }
 
-    def __init__(self, *args: Any, community, sees_sensitive: bool, **kwargs: Any):
+    def __init__(self, *args: Any, membership, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        community, sees_sensitive = membership.community, membership.sees_sensitive
         partners = cast(PartnersField, self.fields["partners"])
         offered = Partner.objects.filter(community=community, status=PartnerStatus.ACTIVE)
         if not sees_sensitive:
             offered = offered.exclude(sensitive=True)
         partners.queryset = offered.order_by("name")
         partners.real_names = sees_sensitive
+        requests = cast(RequestsField, self.fields["requests"])
+        requests.queryset = (
+            PrayerRequest.objects.visible_to(membership)
+            .active()
+            .filter(partner__status=PartnerStatus.ACTIVE)
+            .select_related("partner")
+            .order_by("partner__name", "-urgent", "-created_at")
+        )
+        requests.real_names = sees_sensitive
 
 
 def _time(moment: datetime) -> str:

@@ -22,13 +22,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.timezones import zone_city
-from intercession.models import SeasonDay, SeasonHour
+from intercession.models import SeasonHour
+from intercession.seasons.selectors import focus_days_of, focus_of
 from intercession.seasons.services import REMIND_BEFORE
 from notifications import kinds
 from notifications.emails import absolute
 from notifications.kinds import Due, KindSpec, Message, NothingToSend
 from notifications.models import Delivery, Kind
-from partnerships.models import Child, Membership, Partner, PrayerRequest, Visibility
+from partnerships.models import Child, Membership, Partner, Visibility
 from partnerships.notices import praying
 
 # Hours claimed in one dispatcher run, at most.
@@ -136,23 +137,18 @@ def season_hour_message(delivery: Delivery, shared: object) -> Message:
         raise NothingToSend("no longer praying in the community")
     membership.user = delivery.user
     words = sensitive_words(season.community_id)
-    focus = SeasonDay.objects.filter(season=season, day=day).first()
-    partners: list[dict] = []
-    if focus is not None:
-        shown = Partner.objects.visible_to(membership).filter(pk__in=focus.partners.values("pk"))
-        requests = (
-            PrayerRequest.objects.visible_to(membership)
-            .active()
-            .filter(partner__in=shown, partner__sensitive=False)
-            .exclude(visibility=Visibility.COORDINATORS)
-        )
-        texts: dict[int, list[str]] = {}
-        for prayer_request in requests.order_by("-urgent", "-created_at"):
-            texts.setdefault(prayer_request.partner_id, []).append(prayer_request.text)
-        partners = [
-            {"name": p.public_name, "requests": texts.get(p.pk, [])[:3]}
-            for p in shown.order_by("name")
-        ]
+    focus_days = focus_days_of(season, membership, day)
+    focus = focus_days[0] if focus_days else None
+    partners = [
+        {
+            "name": entry["partner"].public_name,
+            # Only what mail may carry: no sensitive partner's words, none for coordinators only.
+            "requests": []
+            if entry["partner"].sensitive
+            else [r.text for r in entry["requests"] if r.visibility != Visibility.COORDINATORS],
+        }
+        for entry in focus_of(focus_days, membership).get(day, [])
+    ]
     zone = ZoneInfo(delivery.user.time_zone)
     context = {
         "title": "" if names_sensitive(season.title, words) else season.title,

@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from intercession.models import PrayerLog, Season, SeasonDay, SeasonHour
 from intercession.models.seasons import HOURS
 from partnerships.models import Membership, Partner, PrayerRequest, RequestStatus
+from partnerships.selectors import Todo
 
 # The clock's face: a ring of 24 hours, midnight at the top, in the reader's own time.
 CLOCK_CENTRE = 120
@@ -143,31 +146,64 @@ def coverage(
     return hours
 
 
-def focus_day_list(season: Season, membership: Membership) -> list[dict]:
-    """Each day of the season with its focus, and the partners of it the reader may see, with
-    the active requests of theirs the reader may see. Three queries."""
-    focus = {d.day: d for d in SeasonDay.objects.filter(season=season).prefetch_related("partners")}
-    visible = set(Partner.objects.visible_to(membership).values_list("pk", flat=True))
-    named = {p.pk for d in focus.values() for p in d.partners.all() if p.pk in visible}
-    requests: dict[int, list[PrayerRequest]] = defaultdict(list)
+def focus_of(focus_days: list[SeasonDay], membership: Membership) -> dict[date, list[dict]]:
+    """For each of these days (their ``partners``, the reader may see, and ``requests``
+    prefetched): the partners to pray for, each with the day's requests chosen for them, or
+    else their three most pressing active ones, that the reader may see. A chosen request the
+    reader may see (one shared with the whole community) brings its partner. One query."""
+    partner_ids = {p.pk for d in focus_days for p in d.partners.all()}
+    partner_ids |= {r.partner_id for d in focus_days for r in d.requests.all()}
+    active: dict[int, list[PrayerRequest]] = defaultdict(list)
     for prayer_request in (
         PrayerRequest.objects.visible_to(membership)
         .active()
-        .filter(partner_id__in=named)
+        .filter(partner_id__in=partner_ids)
+        .select_related("partner")
         .order_by("-urgent", "-created_at")
     ):
-        requests[prayer_request.partner_id].append(prayer_request)
+        active[prayer_request.partner_id].append(prayer_request)
+    shown = {r.pk: r for requests in active.values() for r in requests}
+    found = {}
+    for focus_day in focus_days:
+        chosen: dict[int, list[PrayerRequest]] = defaultdict(list)
+        for prayer_request in focus_day.requests.all():
+            if prayer_request.pk in shown:
+                chosen[prayer_request.partner_id].append(shown[prayer_request.pk])
+        partners = {p.pk: p for p in focus_day.partners.all()}
+        for partner_id, requests in chosen.items():
+            partners.setdefault(partner_id, requests[0].partner)
+        found[focus_day.day] = [
+            {"partner": p, "requests": chosen.get(p.pk) or active[p.pk][:3]}
+            for p in sorted(partners.values(), key=lambda p: p.public_name)
+        ]
+    return found
+
+
+def focus_days_of(season: Season, membership: Membership, day: date | None = None):
+    """The season's days with a focus (or only ``day``), with the partners of them the reader
+    may see and the requests chosen. Three queries."""
+    days = SeasonDay.objects.filter(season=season).prefetch_related(
+        Prefetch("partners", queryset=Partner.objects.visible_to(membership)), "requests"
+    )
+    return list(days if day is None else days.filter(day=day))
+
+
+def focus_day_list(season: Season, membership: Membership) -> list[dict]:
+    """Each day of the season with its focus, scripture, partners and requests as the reader
+    may see them. Four queries."""
+    focus_days = focus_days_of(season, membership)
+    focus = {d.day: d for d in focus_days}
+    praying_for = focus_of(focus_days, membership)
     days = []
     for number, day in enumerate(season.days(), start=1):
         found = focus.get(day)
-        partners = [p for p in found.partners.all() if p.pk in visible] if found is not None else []
         days.append(
             {
                 "day": day,
                 "number": number,
                 "focus": found.focus if found else "",
                 "scripture": found.scripture if found else "",
-                "partners": [{"partner": p, "requests": requests[p.pk][:3]} for p in partners],
+                "partners": praying_for.get(day, []),
             }
         )
     return days
@@ -270,3 +306,33 @@ def hour_label(season: Season, hour: int, day: date, zone: ZoneInfo) -> tuple[da
 def days_ahead(season: Season, now: datetime) -> list[date]:
     """The days of the season whose hours can still be taken."""
     return [d for d in season.days() if season.hour_start(d + timedelta(days=1), 0) > now]
+
+
+def season_todos(membership: Membership) -> list[Todo]:
+    """For a coordinator's home: the hours of a running season, or of one beginning within a
+    week, that nobody holds on any day. Two queries."""
+    now = timezone.now()
+    soon = timezone.localdate() + timedelta(days=7)
+    seasons = [
+        s
+        for s in Season.objects.filter(
+            community_id=membership.community_id, starts_on__lte=soon
+        ).filter(ends_on__gte=timezone.localdate() - timedelta(days=1))
+        if not s.is_over(now)
+    ]
+    held: dict[int, set[int]] = defaultdict(set)
+    for season_id, hour in SeasonHour.objects.filter(season__in=seasons).values_list(
+        "season_id", "hour"
+    ):
+        held[season_id].add(hour)
+    todos = []
+    for season in seasons:
+        open_hours = 24 - len(held[season.pk])
+        label = ngettext(
+            "%(count)d hour of “%(title)s” has nobody yet",
+            "%(count)d hours of “%(title)s” have nobody yet",
+            open_hours,
+        ) % {"count": open_hours, "title": season.title}
+        url = reverse("intercession:season", args=[membership.community.slug, season.pk])
+        todos.append(Todo(label=label, count=open_hours, url=url))
+    return todos

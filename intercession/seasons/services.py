@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from intercession.models import Season, SeasonDay, SeasonHour
-from partnerships.models import Community, Membership, Partner
+from partnerships.models import Community, Membership, Partner, PrayerRequest
 
 # A season is days, not months: forty days (Lent, Moses, Elijah) is the longest offered.
 MAX_DAYS = 40
@@ -81,16 +81,22 @@ def season_day_save(
     focus: str,
     scripture: str,
     partners: Iterable[Partner],
+    requests: Iterable[PrayerRequest] = (),
 ) -> SeasonDay:
     if not season.starts_on <= day <= season.ends_on:
         raise ValidationError(_("That day is not in the season."))
-    partners = list(partners)
+    partners, requests = list(partners), list(requests)
     if any(p.community_id != season.community_id for p in partners):
         raise ValidationError({"partners": _("Choose partners of this community.")})
+    if requests and Partner.objects.filter(pk__in={r.partner_id for r in requests}).exclude(
+        community_id=season.community_id
+    ):
+        raise ValidationError({"requests": _("Choose requests of this community's partners.")})
     focus_day, _created = SeasonDay.objects.update_or_create(
         season=season, day=day, defaults={"focus": focus.strip(), "scripture": scripture.strip()}
     )
     focus_day.partners.set(partners)
+    focus_day.requests.set(requests)
     return focus_day
 
 

@@ -186,18 +186,14 @@ def season_day_edit(request: AuthenticatedRequest, slug: str, pk: int, number: i
         raise Http404
     day = season.days()[number - 1]
     focus = SeasonDay.objects.filter(season=season, day=day).first()
-    form = SeasonDayForm(
-        request.POST or None,
-        instance=focus,
-        community=membership.community,
-        sees_sensitive=membership.sees_sensitive,
-    )
+    form = SeasonDayForm(request.POST or None, instance=focus, membership=membership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        kept = []
+        kept, kept_requests = [], []
         if focus is not None and not membership.sees_sensitive:
-            # Sensitive partners this coordinator cannot see stay on the day.
+            # Sensitive partners (and their requests) this coordinator cannot see stay.
             kept = list(focus.partners.filter(sensitive=True))
+            kept_requests = list(focus.requests.filter(partner__sensitive=True))
         try:
             services.season_day_save(
                 season=season,
@@ -205,6 +201,7 @@ def season_day_edit(request: AuthenticatedRequest, slug: str, pk: int, number: i
                 focus=data["focus"],
                 scripture=data["scripture"],
                 partners=[*data["partners"], *kept],
+                requests=[*data["requests"], *kept_requests],
             )
         except ValidationError as error:
             add_errors(form, error)

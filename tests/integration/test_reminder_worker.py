@@ -6,13 +6,14 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 from kombu import Connection
 
-from intercession.models import PrayerLog
+from intercession.models import PrayerLog, Season, SeasonHour
 from notifications.emails import site_host
 from notifications.models import Delivery, DeliveryStatus, Preference
 from notifications.sweep import stuck_deliveries
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.integration
 
 PEOPLE = 60
 PARTNERS = 10
+HOLDERS = 12
 
 
 def due_people(count: int, partners: int = 0) -> list:
@@ -52,6 +54,30 @@ def due_people(count: int, partners: int = 0) -> list:
             daily_enabled=False,
             checkin_digest_enabled=False,
             encouragement_next_at=now - timedelta(seconds=5),
+        )
+    return people
+
+
+def due_hours(count: int) -> list:
+    """``count`` intercessors holding the hour of a season of prayer under way, with at least
+    twenty minutes of it left (in London, or else on a clock half an hour off), so each is
+    reminded of it now, late but while it lasts."""
+    now = timezone.now()
+    zone = "Europe/London" if now.minute < 40 else "Asia/Kolkata"
+    community = make_community(time_zone=zone)
+    people = [make_member(community, Role.INTERCESSOR, time_zone=zone) for _ in range(count)]
+    season = Season.objects.create(
+        community=community,
+        title="Around the clock",
+        starts_on=timezone.localdate() - timedelta(days=1),
+        ends_on=timezone.localdate() + timedelta(days=1),
+        time_zone=zone,
+    )
+    hour = now.astimezone(ZoneInfo(zone)).hour
+    for user in people:
+        Preference.objects.create(user=user, daily_enabled=False, checkin_digest_enabled=False)
+        SeasonHour.objects.create(
+            season=season, user=user, hour=hour, remind_at=now - timedelta(seconds=5)
         )
     return people
 
@@ -148,6 +174,26 @@ def test_worker_killed_mid_batch_then_restarted(worker, smtp_sink, redis_broker,
     assert_exactly_once(ids, smtp_sink)
     # The delivery that was in flight was claimed twice and sent once.
     assert Delivery.objects.filter(pk__in=ids, attempts__gte=2).exists()
+
+
+def test_worker_killed_mid_season_hour_reminders_then_restarted(
+    worker, smtp_sink, redis_broker, monkeypatch
+):
+    due_people(20)
+    due_hours(HOLDERS)
+    worker.start(concurrency=1)
+    # Killed in the middle of the season's hour reminders, which come after the daily lists.
+    wait_until_killed = kill_while_the_server_holds(worker, smtp_sink, 20 + 5)
+    ids = dispatch_and_publish(redis_broker, monkeypatch)
+    assert Delivery.objects.filter(pk__in=ids, kind="season_hour").count() == HOLDERS
+    wait_until_killed()
+    assert len(smtp_sink.accepted) == 20 + 4
+    worker.start(concurrency=1)
+    wait_until_sent(ids, smtp_sink, redis_broker)
+    assert_exactly_once(ids, smtp_sink)
+    assert Delivery.objects.filter(pk__in=ids, kind="season_hour", attempts__gte=2).exists()
+    # Beat again: every hour was claimed and moved on; nothing is written twice.
+    assert dispatch_reminders() == 0
 
 
 def test_server_rejecting_thirty_percent_for_a_while(worker, smtp_sink, redis_broker, monkeypatch):

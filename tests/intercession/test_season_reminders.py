@@ -16,7 +16,7 @@ from notifications import dispatch, ledger
 from notifications.models import Delivery, DeliveryStatus, Preference
 from notifications.send import send_batch
 from partnerships.models import Membership, Role
-from tests.factories import make_community, make_member, make_partner, make_season
+from tests.factories import make_community, make_member, make_partner, make_request, make_season
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")
@@ -173,6 +173,8 @@ def test_the_repeated_hour_is_reminded_of_at_its_first_occurrence():
 def test_the_email_shows_the_hour_at_the_readers_time_and_on_the_seasons_clock(settings):
     community = make_community(time_zone="Europe/London")
     tomasz = make_partner(community, name="Tomasz Nowak")
+    make_request(tomasz, text="Favour at the visa office")
+    make_request(tomasz, text="Only for coordinators", visibility="coordinators")
     user = make_member(community, Role.COORDINATOR, time_zone="Asia/Tokyo")
     Preference.objects.create(user=user)
     with time_machine.travel(datetime(2027, 1, 4, 12, 0, tzinfo=UTC), tick=False):
@@ -197,6 +199,8 @@ def test_the_email_shows_the_hour_at_the_readers_time_and_on_the_seasons_clock(s
     assert "Days for the visa · day 1 of 3" in body
     assert "You said you would fast." in body
     assert "Today's focus: Open doors" in body and "Tomasz Nowak" in body
+    # Mail carries what any member may read, not what is kept for coordinators.
+    assert "Favour at the visa office" in body and "Only for coordinators" not in body
     assert Delivery.objects.get(pk=hour_ids[0]).status == DeliveryStatus.SENT
 
 

@@ -285,3 +285,53 @@ def test_seasons_list_running_then_coming_then_over(community, intercessor):
     assert entries[0].hours_held == 1
     html = client_for(intercessor).get(reverse("intercession:season_list", args=[community.slug]))
     assert "1 of 24 hours held" in html.content.decode()
+
+
+def test_the_coordinators_home_names_the_hours_nobody_holds(community, coordinator, intercessor):
+    season, _ = make_season(community, title="Days for the visa", holder=intercessor)
+    make_season(community, title="Long ago", starts_in_days=-30, days=3)
+    make_season(community, title="Next month", starts_in_days=30, days=3)
+    html = client_for(coordinator).get(reverse("partnerships:community", args=[community.slug]))
+    text = html.content.decode()
+    assert "23 hours of “Days for the visa” have nobody yet" in text
+    assert reverse("intercession:season", args=[community.slug, season.pk]) in text
+    assert "Long ago" not in text and "Next month" not in text
+
+
+def test_a_days_chosen_requests_are_prayed_that_day_as_each_reader_may_see_them(
+    community, intercessor, coordinator
+):
+    tomasz = make_partner(community, name="Tomasz Nowak")
+    visa = make_request(tomasz, text="Favour at the visa office")
+    make_request(tomasz, text="Rest for Anna")
+    secret = make_request(tomasz, text="The hard conversation", visibility="coordinators")
+    marcus = make_partner(community, name="Marcus Bell")
+    shared = make_request(marcus, text="The sale of the business", visibility="community")
+    make_request(marcus, text="His father's health")
+    make_group(community, members=[intercessor], partners=[tomasz])
+    season, _ = make_season(community, starts_in_days=1, days=2)
+    first = season.starts_on
+    client = client_for(coordinator)
+    url = reverse("intercession:season_day_edit", args=[community.slug, season.pk, 1])
+    form = client.get(url).content.decode()
+    assert "Tomasz Nowak: Favour at the visa office" in form
+    response = client.post(
+        url,
+        {"focus": "Decisions", "scripture": "", "requests": [visa.pk, secret.pk, shared.pk]},
+    )
+    assert response.status_code == 302
+    days = selectors.focus_day_list(season, membership_of(intercessor, community))
+    praying = {e["partner"].name: [r.text for r in e["requests"]] for e in days[0]["partners"]}
+    # Tomasz's chosen request and not his others; Marcus comes with the request shared with
+    # the whole community, though the intercessor's group has not adopted him.
+    assert praying == {
+        "Tomasz Nowak": ["Favour at the visa office"],
+        "Marcus Bell": ["The sale of the business"],
+    }
+    assert days[0]["day"] == first
+    coordinators = selectors.focus_day_list(season, membership_of(coordinator, community))
+    assert {r.text for e in coordinators[0]["partners"] for r in e["requests"]} == {
+        "Favour at the visa office",
+        "The hard conversation",
+        "The sale of the business",
+    }
