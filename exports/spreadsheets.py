@@ -518,10 +518,17 @@ def _seasons(scope: Scope, n: Numbers) -> File:
 def _season_days(scope: Scope, n: Numbers) -> File:
     days = (
         SeasonDay.objects.filter(season__community=scope.community)
-        .prefetch_related("partners")
+        .prefetch_related("partners", "requests")
         .order_by("pk")
     )
-    header = [_("season no."), _("day"), _("focus"), _("scripture"), _("partners (no.)")]
+    header = [
+        _("season no."),
+        _("day"),
+        _("focus"),
+        _("scripture"),
+        _("partners (no.)"),
+        _("requests (no.)"),
+    ]
     rows = (
         [
             n.seasons[d.season_id],
@@ -531,6 +538,10 @@ def _season_days(scope: Scope, n: Numbers) -> File:
             ", ".join(
                 str(k)
                 for k in sorted(n.partners[p.pk] for p in d.partners.all() if p.pk in n.partners)
+            ),
+            ", ".join(
+                str(k)
+                for k in sorted(n.requests[r.pk] for r in d.requests.all() if r.pk in n.requests)
             ),
         ]
         for d in days.iterator(chunk_size=CHUNK)

@@ -138,7 +138,7 @@ TABLES: list[Table] = [
     Table(
         SeasonDay,
         lambda s: SeasonDay.objects.filter(season__community=s.community),
-        prefetch=("partners",),
+        prefetch=("partners", "requests"),
     ),
     Table(SeasonHour, lambda s: SeasonHour.objects.filter(season__community=s.community)),
     Table(

@@ -144,6 +144,7 @@ def full_community() -> Full:
     )
     focus = SeasonDay.objects.create(season=season, day=season.starts_on, focus="Families")
     focus.partners.add(partner, sensitive)
+    focus.requests.add(request, secret)
     SeasonHour.objects.create(season=season, user=intercessor, hour=6, fasting=True)
     SeasonHour.objects.create(season=season, user=sensitive_user, hour=7, day=season.starts_on)
 
