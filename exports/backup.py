@@ -81,9 +81,11 @@ class BackupSummary:
 def snapshot() -> Iterator[None]:
     """Every read inside sees the database as it was at the first: a prayer logged meanwhile
     cannot point at a request the file does not hold. SQLite's transactions do so already;
-    PostgreSQL's default reads each statement afresh."""
+    PostgreSQL's default reads each statement afresh. (Inside a transaction begun before, as in
+    tests, the reads are that transaction's, which cannot change its isolation any more.)"""
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         yield
