@@ -1,8 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import account_delete
 
 
 @admin.register(User)
@@ -23,6 +28,30 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
     ]
+
+    def get_actions(self, request: HttpRequest):
+        # Deleting many at once would step around account_delete; one at a time goes through it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context=None) -> HttpResponse:
+        """The admin's confirmation page as usual; the deletion itself is the app's
+        (``account_delete``): prayers kept anonymously, the last coordinator refused."""
+        if request.method != "POST":
+            return super().delete_view(request, object_id, extra_context)
+        user = self.get_object(request, object_id)
+        if user is None or not self.has_delete_permission(request, user):
+            raise PermissionDenied
+        try:
+            account_delete(user=user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:accounts_user_change", user.pk)
+        self.message_user(
+            request, gettext("The account of %(email)s is deleted.") % {"email": user.email}
+        )
+        return redirect("admin:accounts_user_changelist")
 
 
 class OperatorAdmin(admin.ModelAdmin):

@@ -401,3 +401,16 @@ LOGGING = {
 }
 
 ADMINS = [("Epaphras admins", email) for email in env_list("DJANGO_ADMINS")]
+
+# --- Error reports ------------------------------------------------------------------------
+# Off unless SENTRY_DSN is set. Reports are scrubbed as the logs are (config/sentry.py): the
+# route or task and the code's frames, never the person, what they sent or the message.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    from config.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", ENVIRONMENT),
+        release=env("SENTRY_RELEASE"),
+    )

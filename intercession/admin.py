@@ -1,6 +1,7 @@
 """The admin for operators: every model of intercession listed and read, nothing changed
 around the app's services (``OperatorAdmin``). A person's prayer notes and a group's meeting
-notes are theirs: never shown."""
+notes are theirs: never shown; nor is what a coordinator wrote of a season (its title, its
+purpose, a day's focus), which may name a sensitive partner."""
 
 from django.contrib import admin
 
@@ -12,6 +13,9 @@ from intercession.models import (
     IntercessorGroup,
     PrayerLog,
     RequestSnooze,
+    Season,
+    SeasonDay,
+    SeasonHour,
 )
 
 
@@ -56,3 +60,26 @@ class RequestSnoozeAdmin(OperatorAdmin):
 class GroupReminderAdmin(OperatorAdmin):
     list_display = ["__str__", "next_at", "time_zone"]
     search_fields = ["user__email", "group__name"]
+
+
+@admin.register(Season)
+class SeasonAdmin(OperatorAdmin):
+    list_display = ["__str__", "community", "starts_on", "ends_on", "time_zone"]
+    list_filter = ["community"]
+    search_fields = ["community__name"]
+    date_hierarchy = "starts_on"
+    private_fields = ("title", "purpose")
+
+
+@admin.register(SeasonDay)
+class SeasonDayAdmin(OperatorAdmin):
+    list_display = ["__str__", "day"]
+    search_fields = ["season__community__name"]
+    private_fields = ("focus",)
+
+
+@admin.register(SeasonHour)
+class SeasonHourAdmin(OperatorAdmin):
+    list_display = ["__str__", "hour", "day", "fasting", "remind_at"]
+    list_filter = ["fasting"]
+    search_fields = ["user__email"]

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.timezones import local_to_aware
-from intercession.models import IntercessorGroup, PrayerLog, RequestSnooze
+from intercession.models import IntercessorGroup, PrayerLog, RequestSnooze, people_count
 from partnerships.models import (
     CheckIn,
     CheckInStatus,
@@ -79,7 +79,7 @@ def requests_with_prayers(
     now = timezone.now()
     return requests.annotate(
         prayer_count=Count("prayer_logs", distinct=True),
-        people_count=Count("prayer_logs__user", distinct=True),
+        people_count=people_count("prayer_logs__"),
         last_prayed_at=Max("prayer_logs__prayed_at"),
         recent_count=Count(
             "prayer_logs", filter=Q(prayer_logs__prayed_at__gte=now - RECENT), distinct=True
@@ -644,7 +644,7 @@ class Carried:
 
 def request_carried(prayer_request: PrayerRequest) -> Carried:
     row = PrayerLog.objects.filter(request=prayer_request).aggregate(
-        times=Count("pk"), people=Count("user", distinct=True), last=Max("prayed_at")
+        times=Count("pk"), people=people_count(), last=Max("prayed_at")
     )
     return Carried(**row)
 

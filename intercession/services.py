@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -24,10 +25,14 @@ from intercession.models import (
     PrayerLog,
     RequestSnooze,
 )
-from partnerships.models import Community, Partner, PrayerRequest
+from partnerships.models import Community, Membership, Partner, PrayerRequest
 from partnerships.selectors import praying_user_list
 
 MAX_NOTE_LENGTH = 1000
+# The numbers that stand for people who deleted their account (``PrayerLog.former_person``):
+# far above any account's id, so that counting people by id-or-number counts each once.
+FORMER_PERSON_FIRST = 2**40
+FORMER_PERSON_SPAN = 2**62
 # Two taps on the same “I prayed” this close together are one prayer.
 DOUBLE_TAP_WINDOW = timedelta(seconds=10)
 # Said when one person's taps go past settings.RATE_LIMITS["pray"] (30 a minute by default).
@@ -161,6 +166,34 @@ def _same_prayer(
         kind=PrayerKind.PERSONAL,
         prayed_at__gte=timezone.now() - DOUBLE_TAP_WINDOW,
     ).first()
+
+
+def group_places_leave(membership: Membership) -> None:
+    """When someone leaves a community (registered with ``membership_ended_register``): they
+    leave its weekly groups, lead none of them, and hear of none of their meetings."""
+    in_community = {"intercessorgroup__community_id": membership.community_id}
+    IntercessorGroup.members.through.objects.filter(
+        user_id=membership.user_id, **in_community
+    ).delete()
+    IntercessorGroup.objects.filter(
+        community_id=membership.community_id, leader_id=membership.user_id
+    ).update(leader=None)
+    GroupReminder.objects.filter(
+        user_id=membership.user_id, group__community_id=membership.community_id
+    ).delete()
+
+
+def prayer_logs_forget(user: User) -> int:
+    """Before ``user``'s account goes (registered with ``account_leaving_register``): their
+    prayers stay, counted on every partner's page, corner and dashboard, but no longer say who
+    prayed or what they wrote. One random number stands for them on all of their prayers, so
+    “by N people” counts them once. Returns how many prayers were kept."""
+    return PrayerLog.objects.filter(user=user).update(
+        former_person=secrets.randbelow(FORMER_PERSON_SPAN) + FORMER_PERSON_FIRST,
+        note="",
+        shared_with_partner=False,
+        client_key="",
+    )
 
 
 def prayer_note_add(

@@ -7,6 +7,9 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
+        from accounts.services import account_leaving_register
         from partnerships import notices
+        from partnerships.services import account_leaving
 
         notices.register()
+        account_leaving_register(account_leaving)

@@ -6,6 +6,7 @@ from partnerships.views import (
     checkins,
     communities,
     deliveries,
+    leaving,
     partners,
     requests,
 )
@@ -16,6 +17,7 @@ community_urls = [
     path("", communities.community_home, name="community"),
     path("settings/", communities.community_settings, name="community_settings"),
     path("members/", communities.members, name="members"),
+    path("leave/", leaving.community_leave, name="community_leave"),
     path("members/invite/", communities.invitation_create, name="invitation_create"),
     path("members/<int:pk>/", communities.member_edit, name="member_edit"),
     path("members/<int:pk>/remove/", communities.member_remove, name="member_remove"),
@@ -29,6 +31,7 @@ community_urls = [
     path("partners/<int:pk>/edit/", partners.partner_edit, name="partner_edit"),
     path("partners/<int:pk>/photo/", partners.partner_photo, name="partner_photo"),
     path("partners/<int:pk>/invite/", partners.partner_invite, name="partner_invite"),
+    path("partners/<int:pk>/end/", leaving.partner_end, name="partner_end"),
     path("partners/<int:pk>/requests/new/", requests.request_create, name="request_create"),
     path("partners/<int:pk>/checkins/new/", checkins.checkin_create, name="checkin_create"),
     path("requests/review/", requests.requests_review, name="requests_review"),

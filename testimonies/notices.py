@@ -121,7 +121,10 @@ def encouragement_message(delivery: Delivery, shared: object) -> Message:
                     {"name": g.name, "members": [m.first_name for m in g.members.all()]}
                     for g in week.groups
                 ],
-                "notes": [{"name": log.user.first_name, "text": log.note} for log in week.notes],
+                "notes": [
+                    {"name": log.user.first_name if log.user else _("Someone"), "text": log.note}
+                    for log in week.notes
+                ],
                 "answered": [r.text for r in week.answered],
             }
         )

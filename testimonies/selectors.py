@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from intercession.models import IntercessorGroup, PrayerLog
+from intercession.models import IntercessorGroup, PrayerLog, people_count
 from intercession.selectors import adopting_groups, encouragement_list
 from partnerships.models import (
     CheckIn,
@@ -159,7 +159,7 @@ def corner_get(membership: Membership, partner: Partner) -> Corner:
     now = timezone.now()
     zone = ZoneInfo(partner.time_zone)
     this_month = PrayerLog.objects.filter(partner=partner, prayed_at__gte=month_start(zone))
-    totals = this_month.aggregate(prayers=Count("pk"), people=Count("user", distinct=True))
+    totals = this_month.aggregate(prayers=Count("pk"), people=people_count())
     requests = list(
         PrayerRequest.objects.filter(partner=partner)
         .exclude(status=RequestStatus.CLOSED)
@@ -230,7 +230,7 @@ def partner_profiles_of(user) -> QuerySet[Partner]:
 def carried_week(partner: Partner, start: datetime, end: datetime) -> CarriedWeek:
     """The week ending at ``end``, in a fixed number of queries."""
     logs = PrayerLog.objects.filter(partner=partner, prayed_at__gte=start, prayed_at__lt=end)
-    totals = logs.aggregate(prayers=Count("pk"), people=Count("user", distinct=True))
+    totals = logs.aggregate(prayers=Count("pk"), people=people_count())
     people = list(
         User.objects.filter(pk__in=logs.values("user_id")).order_by("name", "pk")[:NAMES_SHOWN]
     )

@@ -7,8 +7,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from intercession.models import GroupMeeting, PrayerLog
-from partnerships.models import Child, RequestUpdate
+from intercession.seasons.services import season_day_save
+from partnerships.models import Child, RequestUpdate, Role
 from tests.conftest import client_for
 from tests.factories import (
     make_checkin,
@@ -16,6 +18,7 @@ from tests.factories import (
     make_member,
     make_partner,
     make_request,
+    make_season,
     make_testimony,
     make_user,
 )
@@ -53,6 +56,21 @@ def secret(community, intercessor, coordinator):
     GroupMeeting.objects.create(group=group, met_on=timezone.localdate(), notes="CANARY-NOTE")
     PrayerLog.objects.create(
         user=intercessor, partner=partner, request=request, note="CANARY-NOTE private"
+    )
+    season, _ = make_season(
+        community,
+        title="CANARY-NAME's visa",
+        purpose="CANARY-NOTE until it comes",
+        partners=[partner],
+        holder=intercessor,
+    )
+    season_day_save(
+        season=season,
+        day=season.starts_on,
+        focus="Safety in CANARY-PLACE",
+        scripture="Psalm 91",
+        partners=[partner],
+        requests=[request],
     )
     return partner
 
@@ -115,3 +133,25 @@ def test_only_staff_reach_the_admin(community):
     member = make_member(community, role="coordinator")
     page = client_for(member).get(reverse("admin:partnerships_partner_changelist"))
     assert page.status_code == 302 and "/admin/login/" in page["Location"]
+
+
+def test_an_operator_deleting_an_account_goes_through_the_apps_deletion(operator, community):
+    """Prayers kept anonymously and counted, the notes blanked, the last coordinator refused."""
+    only = make_member(community, Role.COORDINATOR)
+    person = make_member(community, Role.INTERCESSOR)
+    partner = make_partner(community)
+    PrayerLog.objects.create(user=person, partner=partner, note="My own words")
+    client = client_for(operator)
+
+    refused = client.post(reverse("admin:accounts_user_delete", args=[only.pk]), {"post": "yes"})
+    assert refused.status_code == 302 and User.objects.filter(pk=only.pk).exists()
+    page = client.get(refused["Location"]).content.decode()
+    assert "You are the only coordinator of" in page
+
+    assert client.get(reverse("admin:accounts_user_delete", args=[person.pk])).status_code == 200
+    client.post(reverse("admin:accounts_user_delete", args=[person.pk]), {"post": "yes"})
+    assert not User.objects.filter(pk=person.pk).exists()
+    [kept] = PrayerLog.objects.all()
+    assert (kept.user, kept.note) == (None, "") and kept.former_person is not None
+    changelist = client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "delete_selected" not in changelist

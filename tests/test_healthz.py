@@ -99,7 +99,8 @@ def test_reports_when_a_worker_last_ran_the_sweep(client):
     from notifications.tasks import sweep_reminders
 
     sweep_reminders()  # as a worker runs it when beat schedules it
-    assert 0 <= client.get(reverse("healthz")).json()["worker_seen_seconds_ago"] <= 2
+    # Seconds, not minutes, however loaded the machine running the test.
+    assert 0 <= client.get(reverse("healthz")).json()["worker_seen_seconds_ago"] <= 30
     later = timezone.now() + timedelta(minutes=5)
     from notifications.sweep import worker_seen_seconds_ago
 

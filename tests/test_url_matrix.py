@@ -81,6 +81,7 @@ class World:
     draft: Testimony
     season: Season
     season_hour: SeasonHour  # the intercessor visitor's
+    ended_partner: Partner
 
     @property
     def coordinator(self) -> User:
@@ -190,6 +191,14 @@ MATRIX: dict[str, Case] = {
         method="POST",
     ),
     "accounts:profile": Case(signed_in()),
+    # Leaving and deleting: a page saying what happens (GET); the act is its form's POST.
+    "partnerships:community_leave": Case(members_only(), kwargs=slug),
+    "overview:account_delete": Case(signed_in()),
+    "partnerships:partner_end": Case(coordinators_only(), kwargs=partner_kwargs),
+    "overview:partner_delete": Case(
+        coordinators_only(),
+        kwargs=lambda w: {"slug": w.slug, "pk": w.ended_partner.pk},
+    ),
     # Partnerships: partner profiles, requests, check-ins, dashboard, calendar.
     "overview:dashboard": Case(coordinators_only(), kwargs=slug),
     "partnerships:partner_list": Case(members_only(), kwargs=slug),
@@ -456,6 +465,7 @@ def build_world() -> World:
         draft=draft,
         season=season,
         season_hour=season_hour,
+        ended_partner=make_partner(community, status="ended"),
     )
 
 

@@ -7,6 +7,7 @@ from intercession.models.prayer import (
     PrayerLog,
     RequestSnooze,
     Weekday,
+    people_count,
 )
 from intercession.models.seasons import Season, SeasonDay, SeasonHour
 
@@ -22,4 +23,5 @@ __all__ = [
     "SeasonDay",
     "SeasonHour",
     "Weekday",
+    "people_count",
 ]

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,17 +83,37 @@ class PrayerLogManager(models.Manager["PrayerLog"]):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+def people_count(path: str = "") -> Count:
+    """How many people prayed, from prayer rows reached through ``path`` (``"prayer_logs__"``
+    from a request): each person once, those who deleted their account included, by their
+    ``former_person`` number."""
+    person = Coalesce(
+        f"{path}user_id", f"{path}former_person", output_field=models.BigIntegerField()
+    )
+    return Count(person, distinct=True)
+
+
 class PrayerLog(models.Model):
     """One prayer: who prayed, for which partner (and request, if one), when.
 
     Counts are always derived from these rows, never stored, so they stay exact however many
     people pray at once. ``community`` is the partner's, kept beside it so that a person's
     prayers in one community are read newest first from one index.
+
+    A prayer outlives the account of whoever prayed it: ``user`` becomes empty and the note is
+    blanked (``prayer_logs_forget``), and ``former_person`` holds a random number standing for
+    that person, the same on all of their prayers, so that “by 3 people” still counts them once
+    without saying who they were (``PEOPLE``).
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prayer_logs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="prayer_logs",
     )
+    former_person = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="prayer_logs")
     # Always the partner's (a partner never moves community): set on save and bulk_create.
     community = models.ForeignKey(

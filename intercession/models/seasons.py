@@ -69,7 +69,9 @@ class Season(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Not the title: a coordinator may have named a sensitive partner in it, and str()
+        # ends up in logs and admin lists.
+        return f"Season #{self.pk}"
 
     @property
     def zone(self) -> ZoneInfo:

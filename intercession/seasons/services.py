@@ -143,3 +143,11 @@ def season_hour_release(*, season_hour: SeasonHour, user: User) -> None:
     if season_hour.user_id != user.pk:
         raise PermissionDenied
     season_hour.delete()
+
+
+def season_hours_leave(membership: Membership) -> None:
+    """When someone leaves a community (registered with ``membership_ended_register``): the
+    hours they held in its seasons are open again."""
+    SeasonHour.objects.filter(
+        user_id=membership.user_id, season__community_id=membership.community_id
+    ).delete()

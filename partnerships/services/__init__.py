@@ -24,6 +24,13 @@ from partnerships.services.communities import (
     membership_remove,
     membership_role_change,
 )
+from partnerships.services.leaving import (
+    account_leaving,
+    membership_leave,
+    partner_confirmation,
+    partner_delete,
+    partner_end,
+)
 from partnerships.services.partners import PARTNER_SELF_FIELDS, partner_save, photo_check
 from partnerships.services.requests import (
     prayer_request_answer,
@@ -35,6 +42,7 @@ from partnerships.services.requests import (
 
 __all__ = [
     "PARTNER_SELF_FIELDS",
+    "account_leaving",
     "calendar_feed_replace",
     "calendar_feed_revoke",
     "checkin_notes_record",
@@ -50,9 +58,13 @@ __all__ = [
     "invitation_revoke",
     "invitation_send",
     "membership_role_change",
+    "membership_leave",
     "membership_remove",
     "next_checkin_times",
     "parse_request_lines",
+    "partner_confirmation",
+    "partner_delete",
+    "partner_end",
     "partner_save",
     "photo_check",
     "prayer_request_answer",

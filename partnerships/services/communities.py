@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -197,10 +199,25 @@ def membership_role_change(*, membership: Membership, role: str) -> Membership:
     return membership
 
 
+# What else ends with a membership, given by the apps above at start-up: intercession takes the
+# person out of the community's weekly groups. Called inside ``membership_remove``'s transaction.
+MembershipEndedStep = Callable[[Membership], None]
+_membership_ended_steps: list[MembershipEndedStep] = []
+
+
+def membership_ended_register(step: MembershipEndedStep) -> None:
+    if step not in _membership_ended_steps:
+        _membership_ended_steps.append(step)
+
+
 @transaction.atomic
 def membership_remove(*, membership: Membership) -> None:
+    """Take the person out of the community (a coordinator removing them, or they leaving):
+    the last coordinator is refused. What they did there stays with the community."""
     if membership.is_coordinator:
         _ensure_another_coordinator(membership)
+    for step in _membership_ended_steps:
+        step(membership)
     membership.delete()
 
 

@@ -13,7 +13,14 @@ from intercession.models import PrayerLog, Season, SeasonHour
 from intercession.seasons import selectors, services
 from partnerships.models import Membership, Role
 from tests.conftest import client_for
-from tests.factories import make_group, make_member, make_partner, make_request, make_season
+from tests.factories import (
+    make_community,
+    make_group,
+    make_member,
+    make_partner,
+    make_request,
+    make_season,
+)
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")
@@ -335,3 +342,17 @@ def test_a_days_chosen_requests_are_prayed_that_day_as_each_reader_may_see_them(
         "The hard conversation",
         "The sale of the business",
     }
+
+
+def test_someone_who_leaves_the_community_leaves_its_hours_open(community, intercessor):
+    from partnerships.services.communities import membership_remove
+
+    season, held = make_season(community, holder=intercessor)
+    elsewhere = make_member(
+        make_season(make_community(), holder=None)[0].community, Role.COORDINATOR
+    )
+    assert elsewhere.pk
+    membership_remove(membership=Membership.objects.get(user=intercessor, community=community))
+    assert not SeasonHour.objects.filter(pk=held.pk).exists()
+    page = selectors.coverage(season, ZoneInfo("UTC"), season.starts_on)
+    assert all(h.state == "open" for h in page)
