@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from exports.backup import dumps, photo_content
-from intercession.models import IntercessorGroup, PrayerLog
+from intercession.models import IntercessorGroup, PrayerLog, people_count
 from partnerships.models import CheckIn, Membership, Partner, PrayerRequest
 from testimonies.models import Testimony
 
@@ -126,7 +126,7 @@ def _prayed(partner: Partner) -> dict[str, Any]:
         PrayerLog.objects.filter(partner=partner)
         .annotate(month=TruncMonth("prayed_at", tzinfo=zone))
         .values("month")
-        .annotate(prayers=Count("pk"), people=Count("user", distinct=True))
+        .annotate(prayers=Count("pk"), people=people_count())
         .order_by("month")
     )
     shared = (
@@ -154,7 +154,8 @@ def _prayed(partner: Partner) -> dict[str, Any]:
             for row in months
         ],
         "notes_shared_with_you": [
-            {"note": log.note, "by": log.user.first_name, "when": log.prayed_at} for log in shared
+            {"note": log.note, "by": log.user.first_name if log.user else "", "when": log.prayed_at}
+            for log in shared
         ],
     }
 

@@ -313,6 +313,7 @@ def _prayers(scope: Scope, n: Numbers) -> File:
         IntercessorGroup.objects.filter(community=scope.community).values_list("pk", "name")
     )
     kinds = {value: str(label) for value, label in PrayerKind.choices}
+    former = _("someone who has deleted their account")
     header = [
         _("when"),
         _("who"),
@@ -339,7 +340,7 @@ def _prayers(scope: Scope, n: Numbers) -> File:
     rows = (
         [
             prayed_at,
-            people[user_id],
+            people[user_id] if user_id else former,
             n.partners[partner_id],
             partners[partner_id],
             n.requests.get(request_id) if request_id else None,

@@ -152,11 +152,14 @@ def test_a_partner_downloads_their_own_data_and_nobody_elses():
     assert data["profile"]["photo_jpeg_base64"]
     assert {r["request"] for r in data["requests"]} == {"For the visa", "For Anna's surgery"}
     visa = next(r for r in data["requests"] if r["request"] == "For the visa")
-    assert visa["times_prayed_for"] == 1 and visa["updates"][0]["update"] == "Moved to Friday"
+    assert visa["times_prayed_for"] == 2 and visa["updates"][0]["update"] == "Moved to Friday"
     assert data["checkins"][0]["who_goes"] == ["Grace Whitfield", "Tomasz Nowak"]
     prayed = data["prayed_for_you"]
     assert prayed["groups"][0]["members"] == ["Daniel", "Grace"]
-    assert sum(month["prayers"] for month in prayed["by_month"]) == 2
+    assert sum(month["prayers"] for month in prayed["by_month"]) == 3
+    assert (
+        sum(month["people"] for month in prayed["by_month"]) == 2
+    )  # Daniel, and one who deleted their account
     assert [n["note"] for n in prayed["notes_shared_with_you"]] == ["Ps 121"]
     assert [t["title"] for t in data["testimonies"]] == ["Healed"]
     # Nobody else's: not Marcus's private request, not the sensitive partner, no check-in notes.

@@ -131,6 +131,8 @@ def full_community() -> Full:
     )
     PrayerLog.objects.create(user=leaver, partner=other)  # then Ruth left the community
     Membership.objects.filter(user=leaver).delete()
+    # A prayer of someone who has since deleted their account: nobody's, counted once.
+    PrayerLog.objects.create(user=None, former_person=48151623, partner=partner, request=request)
     DailyListVisit.objects.create(user=intercessor, community=community, seen_at=now)
     RequestSnooze.objects.create(user=intercessor, request=request, until=now + timedelta(days=7))
     GroupReminder.objects.create(group=group, user=intercessor, next_at=now, time_zone="UTC")
