@@ -71,7 +71,8 @@ def community_backup_command(*, scope: Scope, out: TextIO) -> BackupSummary:
     audit_export_record(
         community_id=scope.community.pk,
         user_id=None,
-        what=_("the community's backup (JSON), on the server") + _left_out(scope),
+        # "manage.py" tells the trail it was the operator, not an account since deleted.
+        what=_("the community's backup (JSON), with manage.py on the server") + _left_out(scope),
     )
     return summary
 
