@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "testimonies",
     "overview",
     "imports",
+    "exports",
     "demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("testimonies.urls")),
     path("", include("overview.urls")),
     path("", include("imports.urls")),
+    path("", include("exports.urls")),
     path("", include("notifications.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

@@ -54,3 +54,18 @@ def audit_record(
         what=what,
         at=now,
     )
+
+
+def audit_export_record(
+    *, community_id: int, user_id: int | None, what: str, partner: Partner | None = None
+) -> None:
+    """An export of the community's data, or of a partner's own: every one is written,
+    whether or not it holds a sensitive partner (``user_id`` None: the server's operator)."""
+    AuditEvent.objects.create(
+        community_id=community_id,
+        partner=partner,
+        alias=(partner.alias or partner.public_name) if partner else "—",
+        user_id=user_id,
+        action=AuditAction.EXPORTED,
+        what=what[:120],
+    )

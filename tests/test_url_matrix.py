@@ -383,6 +383,17 @@ MATRIX: dict[str, Case] = {
     "imports:problems_skip": Case(coordinators_only(302), kwargs=import_kwargs, method="POST"),
     "imports:commit": Case(coordinators_only(302), kwargs=import_kwargs, method="POST"),
     "imports:discard": Case(coordinators_only(302), kwargs=import_kwargs, method="POST"),
+    # Export and backup: a community's files are its coordinators'; a partner downloads
+    # their own data. Downloads are POSTs (each is written in the audit trail).
+    "exports:export_home": Case(signed_in(302)),
+    "exports:export": Case(coordinators_only(), kwargs=slug),
+    "exports:spreadsheets": Case(coordinators_only(), kwargs=slug, method="POST"),
+    "exports:backup": Case(coordinators_only(), kwargs=slug, method="POST"),
+    "exports:mine": Case(
+        {ANON: LOGIN, OUTSIDER: 404, PARTNER: 200, INTERCESSOR: 403, COORDINATOR: 403},
+        kwargs=slug,
+        method="POST",
+    ),
 }
 
 # URL namespaces and packages whose views carry their own authorization.
