@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("overview.urls")),
     path("", include("notifications.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
