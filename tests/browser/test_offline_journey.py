@@ -116,18 +116,8 @@ def test_today_offline_then_two_prayers_sent_once(new_page, screenshot):
         [visa.pk, hall.pk]
     )
     assert len(posts) == 2
-    assert (
-        page.evaluate(
-            """() => new Promise((resolve) => {
-            const open = indexedDB.open("epaphras-offline");
-            open.onsuccess = () => {
-                const read = open.result.transaction("prayers").objectStore("prayers").count();
-                read.onsuccess = () => resolve(read.result);
-            };
-        })"""
-        )
-        == 0
-    )
+    assert waiting_taps(page) == 0  # nothing left waiting
+    screenshot(page, "today-back-online-phone")
 
     # Reloading sends nothing again.
     page.reload()
@@ -153,3 +143,45 @@ def test_signing_out_forgets_the_kept_pages(new_page):
     response = page.goto(f"/c/{community.slug}/today/")
     assert response is not None and response.status == 503
     assert "Tomasz" not in page.content()
+
+
+def waiting_taps(page) -> int:
+    return page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("epaphras-offline");
+            open.onsuccess = () => {
+                const read = open.result.transaction("prayers").objectStore("prayers").count();
+                read.onsuccess = () => resolve(read.result);
+            };
+        })"""
+    )
+
+
+def test_a_shared_phone_never_shows_or_sends_the_last_persons(new_page):
+    """Daniel's session ends without signing out (he closes the tab with a tap waiting); Ruth
+    signs in on the same phone. She meets nothing of his, and his tap is not sent as hers."""
+    community, intercessor, partner, visa, hall = setup_world()
+    page = new_page()
+    signed_in(page, intercessor)
+    controlled(page)
+    today = f"/c/{community.slug}/today/"
+    page.goto(today)
+    page.context.set_offline(True)
+    page.goto(today)
+    page.locator(f"#request-{visa.pk}").get_by_role("button", name="I prayed").click()
+    expect(page.get_by_text("Saved, will send when you are back online.")).to_be_visible()
+    assert waiting_taps(page) == 1
+    context = page.context
+    page.close()
+
+    context.set_offline(False)
+    other = make_community(name="Hillside Prayer")
+    ruth = make_member(other, Role.INTERCESSOR, name="Ruth Mensah")
+    page = context.new_page()
+    signed_in(page, ruth)
+    page.wait_for_function(
+        "localStorage.getItem('epaphras-offline-owner') === document.body.dataset.offlineOwner"
+    )
+    assert today not in kept_pages(page)
+    assert waiting_taps(page) == 0
+    assert PrayerLog.objects.count() == 0
