@@ -160,14 +160,18 @@
         "HX-Request": "true",
       },
     }).then(function (response) {
-      var settled = response.ok || (response.status >= 400 && response.status < 500 && response.status !== 403 && response.status !== 429);
+      var settled = response.ok || (response.status >= 400 && response.status < 500 && response.status !== 403);
       if (!settled) return;
-      return drop(item.key).then(function () {
+      // A refusal (the request was answered meanwhile, too many taps) comes back as a short
+      // message for htmx to add under the card: shown in place of "Saved".
+      var refused = !response.ok || response.headers.get("HX-Reswap");
+      return Promise.all([refused ? response.text() : "", drop(item.key)]).then(function (done) {
         var note = document.querySelector('[data-waiting-key="' + item.key + '"]');
         if (!note) return;
-        var refused = !response.ok || response.headers.get("HX-Reswap");
+        var reason = new DOMParser().parseFromString(done[0], "text/html").body.textContent.trim();
         note.classList.remove("is-waiting");
-        note.textContent = banner().getAttribute(refused ? "data-refused" : "data-sent");
+        note.classList.toggle("is-refused", !!refused);
+        note.textContent = refused ? reason || banner().getAttribute("data-refused") : banner().getAttribute("data-sent");
       });
     }, function () {});
   }

@@ -5,12 +5,14 @@ signing out forgets the copy."""
 
 import json
 import re
+import time
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from intercession.models import PrayerLog
-from partnerships.models import Role
+from partnerships.models import RequestStatus, Role
 from tests.browser.conftest import signed_in
 from tests.factories import make_community, make_group, make_member, make_partner, make_request
 
@@ -145,6 +147,15 @@ def test_signing_out_forgets_the_kept_pages(new_page):
     assert "Tomasz" not in page.content()
 
 
+def until(condition, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def waiting_taps(page) -> int:
     return page.evaluate(
         """() => new Promise((resolve) => {
@@ -185,3 +196,36 @@ def test_a_shared_phone_never_shows_or_sends_the_last_persons(new_page):
     assert today not in kept_pages(page)
     assert waiting_taps(page) == 0
     assert PrayerLog.objects.count() == 0
+
+
+def test_a_tap_that_never_arrived_is_sent_on_the_next_load_and_a_refusal_is_shown(
+    new_page, screenshot
+):
+    community, intercessor, partner, visa, hall = setup_world()
+    page = new_page()
+    signed_in(page, intercessor)
+    controlled(page)
+    page.goto(f"/c/{community.slug}/today/")
+
+    # The phone believes it is online, but the tap never reaches the server.
+    page.route("**/pray/", lambda route: route.abort("internetdisconnected"))
+    page.locator(f"#request-{visa.pk}").get_by_role("button", name="I prayed").click()
+    expect(page.get_by_text("Saved, will send when you are back online.")).to_be_visible()
+    assert PrayerLog.objects.count() == 0
+    page.unroute("**/pray/")
+    page.reload()  # the next page load sends it
+    assert until(lambda: waiting_taps(page) == 0)
+    assert list(PrayerLog.objects.values_list("request_id", flat=True)) == [visa.pk]
+
+    # Offline, a tap for a request that is answered before the signal returns.
+    page.context.set_offline(True)
+    card = page.locator(f"#request-{hall.pk}")
+    card.get_by_role("button", name="I prayed").click()
+    expect(card).to_contain_text("Saved, will send when you are back online.")
+    hall.status, hall.answered_on = RequestStatus.ANSWERED, timezone.localdate()
+    hall.save(update_fields=["status", "answered_on"])
+    page.context.set_offline(False)
+    expect(card).to_contain_text("This request is already answered")
+    assert PrayerLog.objects.count() == 1
+    assert waiting_taps(page) == 0
+    screenshot(page, "today-refused-after-offline-phone")
