@@ -100,6 +100,12 @@
     box.hidden = !text;
   }
 
+  function showStatus(text) {
+    var box = banner();
+    box.textContent = text;
+    box.hidden = false;
+  }
+
   // --- "I prayed" without a signal ---------------------------------------------------------
   function markWaiting(form, key) {
     var note = document.createElement("p");
@@ -167,7 +173,12 @@
       var refused = !response.ok || response.headers.get("HX-Reswap");
       return Promise.all([refused ? response.text() : "", drop(item.key)]).then(function (done) {
         var note = document.querySelector('[data-waiting-key="' + item.key + '"]');
-        if (!note) return;
+        if (!note) {
+          // Sent from a page drawn before it arrived (the next page load): its counts are
+          // older than the prayer, so say it is recorded.
+          if (!refused) showStatus(banner().getAttribute("data-sent-elsewhere"));
+          return;
+        }
         var reason = new DOMParser().parseFromString(done[0], "text/html").body.textContent.trim();
         note.classList.remove("is-waiting");
         note.classList.toggle("is-refused", !!refused);

@@ -216,6 +216,9 @@ def test_a_tap_that_never_arrived_is_sent_on_the_next_load_and_a_refusal_is_show
     page.reload()  # the next page load sends it
     assert until(lambda: waiting_taps(page) == 0)
     assert list(PrayerLog.objects.values_list("request_id", flat=True)) == [visa.pk]
+    banner = page.locator("#offline-banner")
+    expect(banner).to_contain_text("The prayers kept on this phone while offline are now recorded.")
+    screenshot(page, "today-sent-on-load-phone")
 
     # Offline, a tap for a request that is answered before the signal returns.
     page.context.set_offline(True)
