@@ -114,6 +114,7 @@ TEMPLATES = [
                 "partnerships.context_processors.navigation",
                 "partnerships.context_processors.membership",
                 "testimonies.context_processors.notices",
+                "accounts.context_processors.offline_owner",
             ],
         },
     },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("exports.urls")),
     path("", include("notifications.urls")),
     path("healthz", views.healthz, name="healthz"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,12 @@
+import hashlib
+import json
 import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -62,6 +65,37 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except DatabaseError:  # e.g. before the first migrate: the probe still answers
             logger.warning("healthz: deliveries could not be read", exc_info=True)
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+# What the service worker keeps for a signal-less morning: the files every page needs.
+OFFLINE_STATIC_FILES = (
+    "css/app.css",
+    "js/app.js",
+    "js/offline.js",
+    "vendor/htmx-2.0.11.min.js",
+    "img/icon.svg",
+)
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker (templates/service_worker.js), at the site's root so that it may
+    look after every page. Its files are named by their static URLs, hashed in production, so
+    the script's bytes change, and browsers install it again, whenever one of them does."""
+    files = [static(name) for name in OFFLINE_STATIC_FILES]
+    config = {
+        "version": hashlib.sha256("\n".join(files).encode()).hexdigest()[:12],
+        "staticPrefix": static(""),
+        "staticFiles": files,
+    }
+    response = render(
+        request,
+        "service_worker.js",
+        {"config": json.dumps(config)},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
