@@ -296,6 +296,8 @@ MATRIX: dict[str, Case] = {
     "notifications:reminder_settings": Case(signed_in()),
     "partnerships:deliveries": Case(coordinators_only(), kwargs=slug),
     "partnerships:audit": Case(coordinators_only(), kwargs=slug),
+    # Search: each member finds what they may see (tests/partnerships/test_search.py).
+    "partnerships:search": Case(members_only(), kwargs=slug, data=lambda w: {"q": "request"}),
     "intercession:prayed_link": Case(
         dict.fromkeys(VISITORS, 200),
         kwargs=lambda w: {
