@@ -270,6 +270,7 @@ MATRIX: dict[str, Case] = {
     "intercession:group_create": Case(coordinators_only(), kwargs=slug),
     "intercession:group": Case(praying(), kwargs=group_kwargs),
     "intercession:group_edit": Case(coordinators_only(), kwargs=group_kwargs),
+    "intercession:group_guide": Case(praying(), kwargs=group_kwargs),
     "intercession:meeting_create": Case(praying(), kwargs=group_kwargs),
     # Seasons of prayer: everyone who prays sees them and takes hours; coordinators declare.
     "intercession:season_list": Case(praying(), kwargs=slug),
