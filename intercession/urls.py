@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<slug:slug>/groups/new/", groups.group_create, name="group_create"),
     path("c/<slug:slug>/groups/<int:pk>/", groups.group_detail, name="group"),
     path("c/<slug:slug>/groups/<int:pk>/edit/", groups.group_edit, name="group_edit"),
+    path("c/<slug:slug>/groups/<int:pk>/guide/", groups.group_guide, name="group_guide"),
     path(
         "c/<slug:slug>/groups/<int:pk>/meetings/new/",
         groups.meeting_create,

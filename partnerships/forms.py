@@ -22,6 +22,7 @@ from partnerships.models import (
 )
 from partnerships.models.partners import MeetingMode
 from partnerships.models.requests import default_review_on
+from partnerships.search import MAX_QUERY
 from partnerships.selectors import praying_user_list
 from partnerships.services import PARTNER_SELF_FIELDS, parse_request_lines, photo_check
 from partnerships.services.checkins import MAX_CHECKIN_AHEAD
@@ -414,4 +415,26 @@ class DashboardFilterForm(forms.Form):
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All")), *PartnerStatus.choices]
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_QUERY,
+        error_messages={
+            "max_length": _(
+                "That is longer than we search for (%(limit_value)d characters at most): "
+                "try a few words from it."
+            )
+        },
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("A name, a place, words from a request"),
+                "autocomplete": "off",
+                "enterkeyhint": "search",
+            }
+        ),
     )

@@ -9,6 +9,7 @@ from partnerships.views import (
     leaving,
     partners,
     requests,
+    search,
 )
 
 app_name = "partnerships"
@@ -25,6 +26,7 @@ community_urls = [
     path("invitations/<int:pk>/revoke/", communities.invitation_revoke, name="invitation_revoke"),
     path("deliveries/", deliveries.deliveries, name="deliveries"),
     path("audit/", audit.audit, name="audit"),
+    path("search/", search.search, name="search"),
     path("partners/", partners.partner_list, name="partner_list"),
     path("partners/new/", partners.partner_create, name="partner_create"),
     path("partners/<int:pk>/", partners.partner_detail, name="partner"),

@@ -66,7 +66,10 @@ HOSTILE = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)).map(str),
 )
-QUERY_KEYS = ["page", "status", "kind", "role", "partner", "request", "prayed", "since", "step"]
+QUERY_KEYS = [
+    *("page", "status", "kind", "role", "partner", "request", "prayed", "since", "step"),
+    "q",  # the search page's words
+]
 EXAMPLES = settings(
     max_examples=25,
     deadline=None,

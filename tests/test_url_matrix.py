@@ -283,6 +283,7 @@ MATRIX: dict[str, Case] = {
     "intercession:group_create": Case(coordinators_only(), kwargs=slug),
     "intercession:group": Case(praying(), kwargs=group_kwargs),
     "intercession:group_edit": Case(coordinators_only(), kwargs=group_kwargs),
+    "intercession:group_guide": Case(praying(), kwargs=group_kwargs),
     "intercession:meeting_create": Case(praying(), kwargs=group_kwargs),
     # Seasons of prayer: everyone who prays sees them and takes hours; coordinators declare.
     "intercession:season_list": Case(praying(), kwargs=slug),
@@ -309,6 +310,8 @@ MATRIX: dict[str, Case] = {
     "notifications:reminder_settings": Case(signed_in()),
     "partnerships:deliveries": Case(coordinators_only(), kwargs=slug),
     "partnerships:audit": Case(coordinators_only(), kwargs=slug),
+    # Search: each member finds what they may see (tests/partnerships/test_search.py).
+    "partnerships:search": Case(members_only(), kwargs=slug, data=lambda w: {"q": "request"}),
     "intercession:prayed_link": Case(
         dict.fromkeys(VISITORS, 200),
         kwargs=lambda w: {

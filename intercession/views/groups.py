@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from accounts.http import AuthenticatedRequest
 from intercession import selectors, services
 from intercession.access import get_group_for, get_praying_membership
 from intercession.forms import GroupForm, MeetingForm
+from intercession.guide import group_guide as guide_for
 from intercession.models import IntercessorGroup
 from partnerships.access import get_coordinator_membership, refuse_if_behind_two_factor
 from partnerships.models import PrayerRequest
@@ -114,6 +117,21 @@ def group_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
             "members": list(group.members.order_by("name")),
             "week": selectors.group_week(group, membership),
         },
+    )
+
+
+@login_required
+@require_safe
+def group_guide(request: AuthenticatedRequest, slug: str, pk: int) -> HttpResponse:
+    """This week's prayer guide for the group's meeting, for paper: large type, no navigation,
+    a sensitive partner by alias only."""
+    membership = get_praying_membership(request, slug)
+    group = get_group_for(membership, pk)
+    week_of = timezone.localdate(timezone=ZoneInfo(group.time_zone))
+    return render(
+        request,
+        "intercession/group_guide.html",
+        {"group": group, "guide": guide_for(group, membership, week_of)},
     )
 
 
