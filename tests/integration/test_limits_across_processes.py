@@ -80,7 +80,8 @@ class Gunicorn:
             stderr=self.log.with_suffix(".err").open("w"),
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        # Generous: three workers booting on a busy two-core machine can take a minute.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(self.url + "/healthz", timeout=2)
