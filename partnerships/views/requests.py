@@ -57,7 +57,9 @@ def request_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
     form = PrayerRequestForm(request.POST or None, instance=prayer_request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.prayer_request_edit(prayer_request=prayer_request, **form.cleaned_data)
+            services.prayer_request_edit(
+                prayer_request=prayer_request, by=membership, **form.cleaned_data
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
