@@ -157,7 +157,10 @@ def test_a_flag_takes_a_request_off_today_and_emails_until_a_coordinator_clears_
     )
     assert response.status_code == 302
     assert "visa office in Kabul" not in today(intercessor, community)
-    assert "visa office in Kabul" not in daily_email(intercessor)
+    assert "visa office in Kabul" not in today(coordinator, community)  # everyone's Today
+    email = daily_email(intercessor)
+    # Not even as "a request: read it in the app": it is on nobody's list.
+    assert "visa office in Kabul" not in email and "read it in the app" not in email
     # The coordinator sees why and by whom, on the request's page and in the queue.
     page = client_for(coordinator).get(reverse("overview:request", args=[community.slug, visa.pk]))
     assert "Ruth Reader" in page.content.decode() and "It names the city" in page.content.decode()
