@@ -35,7 +35,16 @@ def request_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
             add_errors(form, error)
         else:
             audit_record(membership, partner, AuditAction.CHANGED, f"request #{created.pk} (new)")
-            messages.success(request, _("Request added."))
+            if created.is_held:
+                messages.success(
+                    request,
+                    _(
+                        "Request added. A coordinator reads it before it goes on prayer lists "
+                        "and into emails."
+                    ),
+                )
+            else:
+                messages.success(request, _("Request added."))
             if membership.is_partner:
                 return redirect("partnerships:community", slug=slug)  # their corner
             return redirect("partnerships:partner", slug=slug, pk=partner.pk)
