@@ -56,8 +56,8 @@ def counts(world: World) -> dict[tuple[str, str], int]:
 
 def grow(world: World, times: int) -> None:
     """More of everything each page lists: partners adopted by the visitors' groups, with
-    families, requests (some held for review), updates, check-ins and testimonies; prayers, members, invitations,
-    deliveries and notices."""
+    families, requests (some held for review), updates, check-ins and testimonies; prayers,
+    members, invitations, deliveries and notices."""
     community = world.community
     coordinator, intercessor = world.users["coordinator"], world.users["intercessor"]
     assert coordinator is not None and intercessor is not None
