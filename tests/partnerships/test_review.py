@@ -273,3 +273,27 @@ def test_bad_input_is_told_and_changes_nothing(community, world, coordinator):
     )
     assert "not waiting for review" in response.content.decode()
     assert PrayerRequest.objects.get(pk=released.pk).review == ""
+
+
+def test_the_queue_runs_the_same_few_queries_for_more_requests(community, world, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reviewer = client_for(coordinator)
+    url = reverse("partnerships:review_queue", args=[community.slug])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert reviewer.get(url).status_code == 200
+        return len(captured)
+
+    write(world["tomasz"], world["tomasz_user"])
+    queries()  # the first page of a session also fills the header's cache
+    one = queries()
+    for n in range(5):
+        write(world["tomasz"], world["tomasz_user"], text=f"Request {n}")
+        services.prayer_request_flag(
+            prayer_request=make_request(world["tomasz"]), by=coordinator, reason=f"{n}"
+        )
+    print(f"\nreview queue: {one} queries with 1 held, {queries()} with 11")
+    assert queries() == one <= 12
