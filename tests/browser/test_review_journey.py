@@ -52,6 +52,13 @@ def test_a_partners_request_waits_for_review_then_reaches_today(new_page, screen
     desk.goto(f"/c/{community.slug}/requests/held/")
     screenshot(desk, "review-queue-desktop")
 
+    # The flagged request's own page says who flagged it and why.
+    coordinator.get_by_role("link", name="Tomasz Nowak").first.click()
+    expect(coordinator.get_by_text("Flagged by Daniel Okafor")).to_be_visible()
+    expect(coordinator.get_by_text("Why: “It names the town”")).to_be_visible()
+    screenshot(coordinator, "review-flagged-request-phone")
+    coordinator.get_by_role("link", name="Review it").click()
+
     item = coordinator.locator(".review-item", has_text="mayor of Samarkand")
     item.get_by_label("Wording").fill("Wisdom for the meeting with the mayor")
     item.get_by_role("button", name="Approve").click()
