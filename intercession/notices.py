@@ -77,9 +77,14 @@ class DailyBatch:
 
 
 def mailable(request: PrayerRequest) -> bool:
-    """Whether a request's words may go by email: not a sensitive partner's, and not one
-    meant for coordinators only (mail is read by more people than the app)."""
-    return not request.partner.sensitive and request.visibility != Visibility.COORDINATORS
+    """Whether a request's words may go by email: not a sensitive partner's, not one meant
+    for coordinators only (mail is read by more people than the app), and not one held for
+    review (the lists leave those out already; this is the last door)."""
+    return (
+        not request.partner.sensitive
+        and request.visibility != Visibility.COORDINATORS
+        and not request.is_held
+    )
 
 
 def daily_message(delivery: Delivery, batch: DailyBatch) -> Message:

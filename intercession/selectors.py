@@ -209,8 +209,11 @@ class _Selection:
 def _selection(membership, everything: bool) -> _Selection:
     user = membership.user
     # Coordinators see every partner; the daily list is for the partnerships that go on.
-    visible_requests = PrayerRequest.objects.visible_to(membership).filter(
-        partner__status=PartnerStatus.ACTIVE
+    # Held for review (waiting or flagged): on nobody's list, not even its author's.
+    visible_requests = (
+        PrayerRequest.objects.visible_to(membership)
+        .released()
+        .filter(partner__status=PartnerStatus.ACTIVE)
     )
     visible_partners = Partner.objects.visible_to(membership).filter(status=PartnerStatus.ACTIVE)
     # On the list every day, with or without a request today.
@@ -400,7 +403,8 @@ def daily_lists(
     # Only a new request's age matters (the newest come first): the rest read none.
     new_at = Case(When(created_at__gt=now - NEW_FOR, then=F("created_at")), default=None)
     for pk, community_id, partner_id, urgent, at, visibility in (
-        PrayerRequest.objects.filter(
+        PrayerRequest.objects.released()
+        .filter(
             partner__community_id__in=community_ids,
             partner__status=PartnerStatus.ACTIVE,
             status=RequestStatus.ACTIVE,
@@ -555,7 +559,7 @@ def group_week(group: IntercessorGroup, membership) -> dict:
             )
         ),
     )
-    visible = PrayerRequest.objects.visible_to(membership).filter(partner__in=partners)
+    visible = PrayerRequest.objects.visible_to(membership).released().filter(partner__in=partners)
     # The active requests, and those answered since the meeting, in one query.
     listed = list(
         requests_with_prayers(

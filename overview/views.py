@@ -27,7 +27,12 @@ from partnerships.access import (
     get_request_for,
 )
 from partnerships.audit import audit_record
-from partnerships.forms import DashboardFilterForm, RequestAnswerForm, RequestUpdateForm
+from partnerships.forms import (
+    DashboardFilterForm,
+    RequestAnswerForm,
+    RequestFlagForm,
+    RequestUpdateForm,
+)
 from partnerships.models import AuditAction, PartnerStatus
 from partnerships.selectors import answered_by_month
 from partnerships.views.common import add_errors
@@ -104,6 +109,7 @@ def request_detail(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
             "encouragements": selectors.request_encouragement_list(membership, prayer_request),
             "update_form": RequestUpdateForm(),
             "answer_form": RequestAnswerForm(initial={"answered_on": timezone.localdate()}),
+            "flag_form": RequestFlagForm(),
         },
     )
 

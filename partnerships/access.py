@@ -146,7 +146,9 @@ def can_write_for(membership: Membership, partner: Partner) -> bool:
 
 
 def get_request_for(membership: Membership, pk: int) -> PrayerRequest:
-    visible = PrayerRequest.objects.visible_to(membership).select_related("partner")
+    visible = PrayerRequest.objects.visible_to(membership).select_related(
+        "partner__community", "flagged_by"
+    )
     return found_or_refused(membership, visible, pk, Partner.objects.filter(requests__pk=pk))
 
 

@@ -16,6 +16,7 @@ from partnerships.models import (
     PrayerRequest,
     RequestStatus,
     RequestUpdate,
+    ReviewState,
     Visibility,
 )
 
@@ -197,3 +198,14 @@ def _history(partner, coordinator, now, today) -> None:
                 created_by=coordinator,
                 created_at=now - timedelta(days=6),
             )
+    if partner.user_id is not None:
+        # Written by the partner themself, in a community with a sensitive partner: it waits
+        # on the coordinator's home for review before it reaches anyone's list.
+        PrayerRequest.objects.create(
+            partner=partner,
+            text=f"Favour at the city hall in {partner.location or 'town'} about the new hall.",
+            category="ministry",
+            review=ReviewState.WAITING,
+            created_by=partner.user,
+            created_at=now - timedelta(hours=5),
+        )

@@ -67,7 +67,16 @@ class CommunitySettingsForm(CommunityForm):
     """The community's settings page: what a new community is asked, and its safeguards."""
 
     class Meta(CommunityForm.Meta):
-        fields = [*CommunityForm.Meta.fields, "two_factor_for_sensitive"]
+        fields = [*CommunityForm.Meta.fields, "two_factor_for_sensitive", "request_review"]
+        widgets = {**CommunityForm.Meta.widgets, "request_review": forms.RadioSelect()}  # type: ignore[dict-item]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a post (an older form, a script): the setting stays as it is.
+        self.fields["request_review"].required = False
+
+    def clean_request_review(self) -> str:
+        return self.cleaned_data["request_review"] or self.instance.request_review
 
 
 class PartnerInviteForm(forms.Form):
@@ -436,5 +445,34 @@ class SearchForm(forms.Form):
                 "autocomplete": "off",
                 "enterkeyhint": "search",
             }
+        ),
+    )
+
+
+class RequestApproveForm(forms.Form):
+    text = forms.CharField(
+        label=_("Wording"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Change what names a country, a city or a full name before you approve."),
+    )
+
+
+class RequestSendBackForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should the author change?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RequestFlagForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the wording unsafe? (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("It names the city they live in")}
         ),
     )

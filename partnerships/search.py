@@ -169,9 +169,10 @@ def _with_partner_seen(rows: QuerySet, membership: Membership, link: str) -> Que
 def prayer_request_search(
     membership: Membership, query: str, *, full_text: bool | None = None
 ) -> list[WithAnnotations[PrayerRequest, SeesPartner]]:
-    """Prayer requests the member may see, by their text or what happened (the answer)."""
+    """Prayer requests the member may see, by their text or what happened (the answer); none
+    held for review (coordinators find those in their review queue)."""
     requests = _with_partner_seen(
-        PrayerRequest.objects.visible_to(membership).select_related("partner"),
+        PrayerRequest.objects.visible_to(membership).released().select_related("partner"),
         membership,
         "partner_id",
     )
@@ -188,7 +189,7 @@ def request_update_search(
     """Updates on the prayer requests the member may see."""
     updates = _with_partner_seen(
         RequestUpdate.objects.filter(
-            request__in=PrayerRequest.objects.visible_to(membership).values("pk")
+            request__in=PrayerRequest.objects.visible_to(membership).released().values("pk")
         ).select_related("request__partner"),
         membership,
         "request__partner_id",

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from partnerships.models import (
     PartnerStatus,
     PrayerRequest,
     RequestStatus,
+    ReviewState,
     Role,
 )
 from partnerships.models.partners import CHECKIN_GRACE
@@ -43,6 +44,7 @@ class PartnerHealth(TypedDict):
     next_checkin_id: int | None
     active_requests: int
     stale_requests: int
+    held_requests: int
     answered_last_year: int
 
 
@@ -132,6 +134,10 @@ def partners_with_health(
         next_checkin_id=Subquery(upcoming.values("pk")[:1]),
         active_requests=_count(requests.filter(status=RequestStatus.ACTIVE)),
         stale_requests=_count(requests.filter(status=RequestStatus.ACTIVE, review_on__lt=today)),
+        # Waiting for a coordinator's approval or flagged (not those sent back to the author).
+        held_requests=_count(
+            requests.filter(review__in=[ReviewState.WAITING, ReviewState.FLAGGED])
+        ),
         answered_last_year=_count(
             requests.filter(
                 status=RequestStatus.ANSWERED, answered_on__gt=today - relativedelta(years=1)
@@ -228,11 +234,14 @@ class CoordinatorHome:
     overdue: list[Partner]
     due: list[Partner]
     stale_requests: int
+    held_requests: int
     todos: list[Todo]
 
     @property
     def nothing_to_do(self) -> bool:
-        return not (self.overdue or self.due or self.stale_requests or self.todos)
+        return not (
+            self.overdue or self.due or self.stale_requests or self.held_requests or self.todos
+        )
 
 
 def coordinator_home(membership: Membership) -> CoordinatorHome:
@@ -246,5 +255,26 @@ def coordinator_home(membership: Membership) -> CoordinatorHome:
         overdue=[p for p in rows if p.checkin_state == "overdue"],
         due=[p for p in rows if p.checkin_state == "due"],
         stale_requests=sum(p.stale_requests for p in rows),
+        held_requests=sum(p.held_requests for p in rows),
         todos=todos,
+    )
+
+
+REVIEW_QUEUE_LIMIT = 100
+
+
+def review_queue(membership: Membership) -> list[PrayerRequest]:
+    """The requests held back from lists and emails that this coordinator may see: flagged
+    first, then those waiting for approval, then those sent back to their authors; oldest
+    first within each. Bounded: the queue is worked down, never paged."""
+    order = Case(
+        When(review=ReviewState.FLAGGED, then=0),
+        When(review=ReviewState.WAITING, then=1),
+        default=2,
+    )
+    return list(
+        PrayerRequest.objects.visible_to(membership)
+        .held()
+        .select_related("partner", "created_by", "flagged_by")
+        .order_by(order, "updated_at")[:REVIEW_QUEUE_LIMIT]
     )

@@ -9,6 +9,7 @@ from partnerships.views import (
     leaving,
     partners,
     requests,
+    review,
     search,
 )
 
@@ -37,6 +38,10 @@ community_urls = [
     path("partners/<int:pk>/requests/new/", requests.request_create, name="request_create"),
     path("partners/<int:pk>/checkins/new/", checkins.checkin_create, name="checkin_create"),
     path("requests/review/", requests.requests_review, name="requests_review"),
+    path("requests/held/", review.request_review_queue, name="review_queue"),
+    path("requests/<int:pk>/approve/", review.request_approve, name="request_approve"),
+    path("requests/<int:pk>/send-back/", review.request_send_back, name="request_send_back"),
+    path("requests/<int:pk>/flag/", review.request_flag, name="request_flag"),
     path("requests/<int:pk>/edit/", requests.request_edit, name="request_edit"),
     path("requests/<int:pk>/update/", requests.request_update, name="request_update"),
     path("requests/<int:pk>/answer/", requests.request_answer, name="request_answer"),

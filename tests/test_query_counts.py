@@ -56,8 +56,8 @@ def counts(world: World) -> dict[tuple[str, str], int]:
 
 def grow(world: World, times: int) -> None:
     """More of everything each page lists: partners adopted by the visitors' groups, with
-    families, requests, updates, check-ins and testimonies; prayers, members, invitations,
-    deliveries and notices."""
+    families, requests (some held for review), updates, check-ins and testimonies; prayers,
+    members, invitations, deliveries and notices."""
     community = world.community
     coordinator, intercessor = world.users["coordinator"], world.users["intercessor"]
     assert coordinator is not None and intercessor is not None
@@ -70,6 +70,9 @@ def grow(world: World, times: int) -> None:
             request.updates.create(text=f"Update {k}", created_by=coordinator)
             PrayerLog.objects.create(user=intercessor, partner=partner, request=request)
             PrayerLog.objects.create(user=coordinator, partner=partner, request=request)
+        # Held for review: the coordinators' queue lists them, their author still sees theirs.
+        make_request(partner, review="waiting", created_by=intercessor)
+        make_request(partner, review="flagged", flagged_by=intercessor, flagged_at=timezone.now())
         make_checkin(partner)
         answered = make_request(
             partner, status="answered", answered_on=timezone.localdate(), answer_note="Yes"

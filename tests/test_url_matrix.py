@@ -243,6 +243,27 @@ MATRIX: dict[str, Case] = {
         data=lambda w: {"answer_note": "The visa came through", "answered_on": "2026-01-02"},
     ),
     "partnerships:request_close": Case(own_partner_only(302), kwargs=request_kwargs, method="POST"),
+    # Review before it travels (tests/partnerships/test_review.py): the queue and its decisions
+    # are the coordinators'; anyone who sees a request may flag it.
+    "partnerships:review_queue": Case(coordinators_only(), kwargs=slug),
+    "partnerships:request_approve": Case(
+        coordinators_only(302),
+        kwargs=request_kwargs,
+        method="POST",
+        data=lambda w: {"text": "For the visa"},
+    ),
+    "partnerships:request_send_back": Case(
+        coordinators_only(302),
+        kwargs=request_kwargs,
+        method="POST",
+        data=lambda w: {"note": "Leave out the city"},
+    ),
+    "partnerships:request_flag": Case(
+        own_partner_only(302),
+        kwargs=request_kwargs,
+        method="POST",
+        data=lambda w: {"reason": "It names the city"},
+    ),
     "partnerships:checkin_list": Case(coordinators_only(), kwargs=slug),
     "partnerships:checkin": Case(own_partner_only(), kwargs=checkin_kwargs),
     "partnerships:checkin_edit": Case(coordinators_only(), kwargs=checkin_kwargs),

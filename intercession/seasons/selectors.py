@@ -156,6 +156,7 @@ def focus_of(focus_days: list[SeasonDay], membership: Membership) -> dict[date, 
     active: dict[int, list[PrayerRequest]] = defaultdict(list)
     for prayer_request in (
         PrayerRequest.objects.visible_to(membership)
+        .released()
         .active()
         .filter(partner_id__in=partner_ids)
         .select_related("partner")

@@ -143,6 +143,7 @@ def meeting_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
     group = get_group_for(membership, pk)
     requests = (
         PrayerRequest.objects.visible_to(membership)
+        .released()
         .for_groups()
         .active()
         .filter(partner__in=group.partners.all())

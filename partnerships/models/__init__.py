@@ -8,6 +8,7 @@ from partnerships.models.community import (
     CommunityKind,
     Invitation,
     Membership,
+    RequestReview,
     Role,
 )
 from partnerships.models.partners import Cadence, Child, Partner, PartnerKind, PartnerStatus
@@ -16,6 +17,7 @@ from partnerships.models.requests import (
     RequestCategory,
     RequestStatus,
     RequestUpdate,
+    ReviewState,
     Visibility,
 )
 
@@ -38,8 +40,10 @@ __all__ = [
     "PartnerStatus",
     "PrayerRequest",
     "RequestCategory",
+    "RequestReview",
     "RequestStatus",
     "RequestUpdate",
+    "ReviewState",
     "Role",
     "Visibility",
 ]

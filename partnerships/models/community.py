@@ -35,6 +35,14 @@ class CommunityKind(models.TextChoices):
     OTHER = "other", _("Other prayer community")
 
 
+class RequestReview(models.TextChoices):
+    """Whether requests written by partners and intercessors wait for a coordinator."""
+
+    SENSITIVE = "sensitive", _("While the community has a security-sensitive partner")
+    ALWAYS = "always", _("Always")
+    NEVER = "never", _("Never")
+
+
 class CommunityQuerySet(models.QuerySet["Community"]):
     def for_user(self, user) -> CommunityQuerySet:
         if not user.is_authenticated:
@@ -66,6 +74,16 @@ class Community(models.Model):
             "only once they sign in with two-factor. Until then they see the alias."
         ),
     )
+    request_review = models.CharField(
+        _("hold new requests for a coordinator's review"),
+        max_length=10,
+        choices=RequestReview,
+        default=RequestReview.SENSITIVE,
+        help_text=_(
+            "Requests written by partners and intercessors wait until a coordinator approves "
+            "the wording; until then they are on no list and in no email."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = CommunityQuerySet.as_manager()
@@ -77,6 +95,11 @@ class Community(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def holds_requests(self) -> bool:
+        if self.request_review == RequestReview.SENSITIVE:
+            return self.partners.filter(sensitive=True).exists()
+        return self.request_review == RequestReview.ALWAYS
 
 
 class TwoFactor(TypedDict):

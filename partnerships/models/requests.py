@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -33,6 +34,14 @@ class RequestStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class ReviewState(models.TextChoices):
+    """Why a request is held back from lists and emails. Released requests have none."""
+
+    WAITING = "waiting", _("Waiting for review")
+    SENT_BACK = "sent_back", _("Sent back for rewording")
+    FLAGGED = "flagged", _("Flagged as unsafe")
+
+
 def default_review_on() -> date:
     return timezone.localdate() + relativedelta(months=1)
 
@@ -47,11 +56,26 @@ class PrayerRequestQuerySet(models.QuerySet["PrayerRequest"]):
         if membership.is_partner:
             return requests.filter(partner__user_id=membership.user_id)
         # Intercessors: never coordinators-only; community-wide requests of active partners,
-        # and group requests of partners their groups adopt.
+        # and group requests of partners their groups adopt. A request held for review only
+        # to its author (coordinators and the partner saw it above).
         adopted = Partner.objects.visible_to(membership).values("pk")
-        return requests.exclude(visibility=Visibility.COORDINATORS).filter(
-            Q(visibility=Visibility.COMMUNITY, partner__status="active") | Q(partner__in=adopted)
+        return (
+            requests.exclude(visibility=Visibility.COORDINATORS)
+            .filter(
+                Q(visibility=Visibility.COMMUNITY, partner__status="active")
+                | Q(partner__in=adopted)
+            )
+            .filter(Q(review="") | Q(created_by_id=membership.user_id))
         )
+
+    def released(self) -> PrayerRequestQuerySet:
+        """What may go on lists and into emails: nothing waiting for review or flagged. Every
+        list and email reads through this, whoever it is for."""
+        return self.filter(review="")
+
+    def held(self) -> PrayerRequestQuerySet:
+        """The coordinators' review queue: waiting, sent back or flagged."""
+        return self.exclude(review="")
 
     def for_groups(self) -> PrayerRequestQuerySet:
         """What weekly groups pray for together: everything but coordinators-only requests."""
@@ -84,6 +108,20 @@ class PrayerRequest(Audited):
     answer_note = models.TextField(_("what happened"), max_length=2000, blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    review = models.CharField(
+        _("review"), max_length=10, choices=ReviewState, blank=True, default=""
+    )
+    review_note = models.TextField(_("note from the coordinator"), max_length=1000, blank=True)
+    flag_reason = models.TextField(_("why it was flagged"), max_length=500, blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("flagged by"),
+    )
+    flagged_at = models.DateTimeField(null=True, blank=True)
     checkin = models.ForeignKey(
         "partnerships.CheckIn",
         on_delete=models.SET_NULL,
@@ -105,7 +143,13 @@ class PrayerRequest(Audited):
                 name="request_answered_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "review_on"])]
+        indexes = [
+            models.Index(fields=["status", "review_on"]),
+            # The review queue: few rows are ever held.
+            models.Index(
+                fields=["partner", "review"], name="request_held", condition=~Q(review="")
+            ),
+        ]
 
     def __str__(self) -> str:
         # Never the text: str() ends up in logs and admin histories.
@@ -114,6 +158,10 @@ class PrayerRequest(Audited):
     @property
     def is_active(self) -> bool:
         return self.status == RequestStatus.ACTIVE
+
+    @property
+    def is_held(self) -> bool:
+        return bool(self.review)
 
     @property
     def is_stale(self) -> bool:

@@ -40,6 +40,11 @@ from partnerships.services.requests import (
     prayer_request_edit,
     prayer_request_update_add,
 )
+from partnerships.services.review import (
+    prayer_request_approve,
+    prayer_request_flag,
+    prayer_request_send_back,
+)
 
 __all__ = [
     "PARTNER_SELF_FIELDS",
@@ -70,8 +75,11 @@ __all__ = [
     "partner_save",
     "photo_check",
     "prayer_request_answer",
+    "prayer_request_approve",
     "prayer_request_close",
     "prayer_request_create",
     "prayer_request_edit",
+    "prayer_request_flag",
+    "prayer_request_send_back",
     "prayer_request_update_add",
 ]

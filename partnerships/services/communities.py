@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from partnerships.audit import audit_community_record
-from partnerships.models import Community, Invitation, Membership, Partner, Role
+from partnerships.models import Community, Invitation, Membership, Partner, RequestReview, Role
 
 # What the apps above do when someone accepts an invitation (intercession: join the weekly
 # groups the invitation kept a place in), registered at start-up: partnerships names none of it.
@@ -56,13 +56,15 @@ def community_update(
     kind: str,
     time_zone: str,
     two_factor_for_sensitive: bool = True,
+    request_review: str = RequestReview.SENSITIVE,
 ) -> Community:
     """Save the community's settings. The rule of two-factor before sensitive partners can be
     switched off only by a coordinator who has two-factor (else the coordinator it holds
     back, or a stolen password, could lift it); switching it either way is audited."""
-    was_guarded = (
+    # Read from the database: a settings form has already set the instance's fields.
+    was_guarded, was_reviewing = (
         Community.objects.select_for_update()
-        .values_list("two_factor_for_sensitive", flat=True)
+        .values_list("two_factor_for_sensitive", "request_review")
         .get(pk=community.pk)
     )
     if was_guarded and not two_factor_for_sensitive and not by.user.has_two_factor:
@@ -78,8 +80,17 @@ def community_update(
     community.kind = kind
     community.time_zone = time_zone
     community.two_factor_for_sensitive = two_factor_for_sensitive
+    community.request_review = request_review
     community.full_clean()
-    community.save(update_fields=["name", "kind", "time_zone", "two_factor_for_sensitive"])
+    community.save(
+        update_fields=["name", "kind", "time_zone", "two_factor_for_sensitive", "request_review"]
+    )
+    if request_review != was_reviewing:
+        audit_community_record(
+            by,
+            _("review of new requests: %(state)s")
+            % {"state": community.get_request_review_display().lower()},
+        )
     if two_factor_for_sensitive != was_guarded:
         audit_community_record(
             by,

@@ -10,8 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from partnerships.models import CheckIn, Partner, PrayerRequest, RequestStatus, RequestUpdate
+from partnerships.models import (
+    CheckIn,
+    Membership,
+    Partner,
+    PrayerRequest,
+    RequestStatus,
+    RequestUpdate,
+    ReviewState,
+)
 from partnerships.models.requests import default_review_on
+from partnerships.services.review import review_after_edit, review_needed
 
 MAX_REQUEST_LENGTH = 2000
 
@@ -50,6 +59,8 @@ def prayer_request_create(
         created_by=created_by,
         checkin=checkin,
     )
+    if review_needed(partner=partner, author=created_by):
+        prayer_request.review = ReviewState.WAITING
     if review_on is not None:
         prayer_request.review_on = review_on
     _check_review_on(prayer_request.review_on)
@@ -72,8 +83,15 @@ def prayer_request_edit(
     urgent: bool,
     visibility: str,
     review_on: date,
+    by: Membership | None = None,
 ) -> PrayerRequest:
-    prayer_request = PrayerRequest.objects.select_for_update().get(pk=prayer_request.pk)
+    """Save new wording. ``by`` is who edits, for review: a coordinator's edit clears a flag,
+    anyone else's may wait for a coordinator (see ``review_after_edit``)."""
+    prayer_request = (
+        PrayerRequest.objects.select_for_update(of=("self",))
+        .select_related("partner__community")
+        .get(pk=prayer_request.pk)
+    )
     prayer_request.text = _clean_text(text)
     prayer_request.category = category
     prayer_request.urgent = urgent
@@ -82,9 +100,23 @@ def prayer_request_edit(
         _check_review_on(review_on)
     prayer_request.review_on = review_on
     prayer_request.updated_at = timezone.now()
+    if by is not None:
+        review_after_edit(prayer_request, by)
     prayer_request.full_clean()
     prayer_request.save(
-        update_fields=["text", "category", "urgent", "visibility", "review_on", "updated_at"]
+        update_fields=[
+            "text",
+            "category",
+            "urgent",
+            "visibility",
+            "review_on",
+            "updated_at",
+            "review",
+            "review_note",
+            "flag_reason",
+            "flagged_by",
+            "flagged_at",
+        ]
     )
     return prayer_request
 

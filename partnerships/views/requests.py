@@ -35,7 +35,16 @@ def request_create(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRes
             add_errors(form, error)
         else:
             audit_record(membership, partner, AuditAction.CHANGED, f"request #{created.pk} (new)")
-            messages.success(request, _("Request added."))
+            if created.is_held:
+                messages.success(
+                    request,
+                    _(
+                        "Request added. A coordinator reads it before it goes on prayer lists "
+                        "and into emails."
+                    ),
+                )
+            else:
+                messages.success(request, _("Request added."))
             if membership.is_partner:
                 return redirect("partnerships:community", slug=slug)  # their corner
             return redirect("partnerships:partner", slug=slug, pk=partner.pk)
@@ -57,7 +66,9 @@ def request_edit(request: AuthenticatedRequest, slug: str, pk: int) -> HttpRespo
     form = PrayerRequestForm(request.POST or None, instance=prayer_request)
     if request.method == "POST" and form.is_valid():
         try:
-            services.prayer_request_edit(prayer_request=prayer_request, **form.cleaned_data)
+            services.prayer_request_edit(
+                prayer_request=prayer_request, by=membership, **form.cleaned_data
+            )
         except ValidationError as error:
             add_errors(form, error)
         else:
