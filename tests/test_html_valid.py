@@ -52,8 +52,10 @@ def write_emails(world: World, folder: Path) -> set[str]:
         (INTERCESSOR, "season_hour", f"hour:{hour.pk}", world.season.days()[3]),
     ]
     for visitor, kind, topic, day in wanted:
+        user = world.users[visitor]
+        assert user is not None
         delivery = Delivery.objects.create(
-            user=world.users[visitor],
+            user=user,
             kind=kind,
             topic=topic,
             local_date=day or timezone.localdate(),
@@ -64,9 +66,10 @@ def write_emails(world: World, folder: Path) -> set[str]:
         assert delivery.status == DeliveryStatus.SENT, (kind, delivery.status)
     kinds = set()
     for message in mail.outbox:
+        assert isinstance(message, mail.EmailMultiAlternatives)
         kind = message.extra_headers["X-Epaphras-Kind"]
         kinds.add(kind)
-        (folder / f"email.{kind}.html").write_text(message.alternatives[0][0])
+        (folder / f"email.{kind}.html").write_text(str(message.alternatives[0][0]))
     return kinds
 
 
