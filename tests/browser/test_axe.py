@@ -1,4 +1,4 @@
-"""Every page a visitor of the access matrix opens, on a phone in Chromium, has no accessibility
+"""Every page a visitor of the access matrix opens, and allauth's pages, on a phone in Chromium, has no accessibility
 violation of any impact by axe-core (the axe.min.js that axe-playwright-python ships)."""
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from django.urls import reverse
 
 from tests.browser.conftest import signed_in
 from tests.conftest import client_for
-from tests.test_url_matrix import MATRIX, VISITORS, World, build_world
+from tests.test_html_valid import allauth_pages
+from tests.test_url_matrix import ANON, COORDINATOR, MATRIX, VISITORS, World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def full_pages(world: World) -> dict[str, list[str]]:
-    """For each visitor, the addresses of the whole pages (not htmx fragments) they may open."""
+    """For each visitor, the addresses of the whole pages (not htmx fragments) they may open,
+    allauth's own pages too."""
     pages: dict[str, list[str]] = {visitor: [] for visitor in VISITORS}
     for name, case in sorted(MATRIX.items()):
         if case.method != "GET":
@@ -32,6 +34,11 @@ def full_pages(world: World) -> dict[str, list[str]]:
             if response.status_code != 200 or "text/html" not in response["Content-Type"]:
                 continue
             if b"<html" in response.content:
+                pages[visitor].append(url)
+    for url in allauth_pages():
+        for visitor in (ANON, COORDINATOR):
+            response = client_for(world.users[visitor]).get(url)
+            if response.status_code == 200 and b"<html" in response.content:
                 pages[visitor].append(url)
     return pages
 
@@ -58,5 +65,5 @@ def test_every_page_has_no_axe_violation(new_page, screenshot):
                     f"{url} as {visitor}: {violation['impact']} {violation['id']}"
                     f" ({violation['help']}) at {'; '.join(targets)}"
                 )
-    assert checked >= 80
+    assert checked >= 140
     assert not found, f"{dict(impacts)}:\n" + "\n".join(found)
