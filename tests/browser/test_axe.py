@@ -1,5 +1,6 @@
-"""Every page a visitor of the access matrix opens, and allauth's pages, on a phone in Chromium, has no accessibility
-violation of any impact by axe-core (the axe.min.js that axe-playwright-python ships)."""
+"""Every page a visitor of the access matrix opens, and allauth's pages, on a phone in Chromium,
+has no accessibility violation of any impact by axe-core (the axe.min.js that
+axe-playwright-python ships)."""
 
 from __future__ import annotations
 
