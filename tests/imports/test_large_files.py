@@ -37,7 +37,7 @@ def test_five_thousand_rows_are_checked_and_imported_in_the_background(
     job.refresh_from_db()
     assert job.status == ImportStatus.CHECKING and job.total == 5000
     page = coordinator_client.get(job_url).content.decode()
-    assert "Checking your file" in page and 'hx-get="' + progress_url in page
+    assert "Checking your file" in page and 'data-hx-get="' + progress_url in page
     fragment = coordinator_client.get(progress_url, headers={"HX-Request": "true"})
     assert "Checking row 0 of 5000" in fragment.content.decode()
     assert "<html" not in fragment.content.decode()

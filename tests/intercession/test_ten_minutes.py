@@ -145,7 +145,7 @@ def test_the_progress_line_after_a_tap_counts_the_same_list_as_the_page(
             .content.decode()
             .replace("&#x27;", "'")
         )
-        assert 'id="today-progress" hx-swap-oob="true"' in tap
+        assert 'id="today-progress" data-hx-swap-oob="true"' in tap
         assert f"prayed for {after} of 2 partners today" in tap
 
 
