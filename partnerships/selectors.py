@@ -248,3 +248,18 @@ def coordinator_home(membership: Membership) -> CoordinatorHome:
         stale_requests=sum(p.stale_requests for p in rows),
         todos=todos,
     )
+
+
+def community_language(user_ids: list[int]) -> dict[int, str]:
+    """Each person's community default language: that of the first community they joined that
+    has one (people in none with a language are left out)."""
+    found: dict[int, str] = {}
+    rows = (
+        Membership.objects.filter(user_id__in=user_ids)
+        .exclude(community__language="")
+        .order_by("joined_at", "pk")
+        .values_list("user_id", "community__language")
+    )
+    for user_id, code in rows:
+        found.setdefault(user_id, code)
+    return found

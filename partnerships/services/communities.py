@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from partnerships.audit import audit_community_record
@@ -56,6 +57,7 @@ def community_update(
     kind: str,
     time_zone: str,
     two_factor_for_sensitive: bool = True,
+    language: str | None = None,
 ) -> Community:
     """Save the community's settings. The rule of two-factor before sensitive partners can be
     switched off only by a coordinator who has two-factor (else the coordinator it holds
@@ -78,13 +80,21 @@ def community_update(
     community.kind = kind
     community.time_zone = time_zone
     community.two_factor_for_sensitive = two_factor_for_sensitive
+    if language is not None:
+        community.language = language
     community.full_clean()
-    community.save(update_fields=["name", "kind", "time_zone", "two_factor_for_sensitive"])
+    community.save(
+        update_fields=["name", "kind", "time_zone", "language", "two_factor_for_sensitive"]
+    )
     if two_factor_for_sensitive != was_guarded:
         audit_community_record(
             by,
             _("the rule of two-factor before sensitive partners: %(state)s")
-            % {"state": _("on") if two_factor_for_sensitive else _("off")},
+            % {
+                "state": pgettext("a rule", "on")
+                if two_factor_for_sensitive
+                else pgettext("a rule", "off")
+            },
         )
     return community
 
