@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -29,15 +31,23 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,  # left out: the language stays as it is
+        help_text=_("Pages and emails are written in this language."),
+    )
     time_zone = forms.ChoiceField(
         label=_("Time zone"), choices=time_zone_choices, widget=TimeZoneSelect
     )
 
     class Meta:
         model = User
-        fields = ["name", "time_zone"]
+        fields = ["name", "language", "time_zone"]
         labels = {"name": _("Your name")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Not chosen yet: the language the page is in (the community's or the browser's).
+        self.fields["language"].choices = settings.LANGUAGES
+        self.initial["language"] = self.instance.language or get_language()
         self.fields["time_zone"].choices = time_zone_choices_keeping(self.instance.time_zone)

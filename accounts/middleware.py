@@ -4,8 +4,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from accounts.languages import chosen_or_default_language, language_codes
 
 
 class UserTimeZoneMiddleware:
@@ -24,6 +26,29 @@ class UserTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """Pages in the signed-in person's language: their own choice, else their community's
+    default (looked up once a session), else what LocaleMiddleware read from the browser."""
+
+    KEY = "epaphras_language"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            code = user.language if user.language in language_codes() else None
+            if code is None:
+                code = request.session.get(self.KEY)
+                if code is None:
+                    code = request.session[self.KEY] = chosen_or_default_language(user)
+            if code:
+                translation.activate(code)
+                request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:

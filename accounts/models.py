@@ -38,6 +38,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
+    language = models.CharField(
+        _("language"),
+        max_length=12,
+        blank=True,
+        help_text=_("Pages and emails are written in this language."),
+    )
     is_staff = models.BooleanField(
         _("staff status"),
         default=False,

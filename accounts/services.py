@@ -18,11 +18,15 @@ def user_signup_apply(*, user: User, name: str, time_zone: str) -> None:
     user.save(update_fields=["name", "time_zone"])
 
 
-def user_profile_update(*, user: User, name: str, time_zone: str) -> User:
+def user_profile_update(
+    *, user: User, name: str, time_zone: str, language: str | None = None
+) -> User:
     user.name = name.strip()
     user.time_zone = time_zone
+    if language is not None:
+        user.language = language
     user.full_clean()
-    user.save(update_fields=["name", "time_zone"])
+    user.save(update_fields=["name", "time_zone", "language"])
     return user
 
 

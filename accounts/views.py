@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +20,10 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
             user=request.user,
             name=form.cleaned_data["name"],
             time_zone=form.cleaned_data["time_zone"],
+            language=form.cleaned_data["language"] or None,
         )
+        if request.user.language:  # the message in the language just chosen
+            translation.activate(request.user.language)
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
     return render(request, "account/profile.html", {"form": form})

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("EPAPHRAS_VAR_DIR", BASE_DIR / "var"))
@@ -93,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -214,6 +214,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
@@ -277,9 +278,25 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Internationalisation -----------------------------------------------------------------
+# The languages offered are the catalogues present (locale/<code>/LC_MESSAGES/django.po),
+# each named in its own language: adding one is only adding its catalogue (docs/languages.md).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+
+def _languages_present() -> list[tuple[str, str]]:
+    from django.conf.locale import LANG_INFO
+
+    codes = sorted(p.parent.parent.name for p in LOCALE_PATHS[0].glob("*/LC_MESSAGES/django.po"))
+    codes.sort(key=lambda code: code != LANGUAGE_CODE)
+    named = []
+    for code in codes:
+        name = LANG_INFO.get(code.lower().replace("_", "-"), {}).get("name_local", code)
+        named.append((code.lower().replace("_", "-"), name[:1].upper() + name[1:]))
+    return named
+
+
+LANGUAGES = _languages_present()
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

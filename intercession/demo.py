@@ -25,7 +25,7 @@ GROUPS = [
         4,
         time(6, 30),
         "Video call",
-        ["coordinator@example.org", "ruth@example.org"],
+        ["coordinator@example.org", "ruth@example.org", "intercesora@example.org"],
         ["Samuel", "Ravi & Priya"],
     ),
 ]

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from accounts.languages import recipient_language
 from notifications import kinds
 from notifications.kinds import NothingToSend
 from notifications.models import Delivery, Kind
@@ -55,34 +56,36 @@ def build_message(delivery: Delivery, shared: Any) -> EmailMultiAlternatives:
         and pref.daily_skip_on == delivery.local_date
     ):
         raise NothingToSend("the recipient asked for no list that day")
-    template, context, attachments = kinds.get(delivery.kind).build(delivery, shared)
-    unsubscribe = absolute(
-        reverse(
-            "notifications:unsubscribe",
-            args=[unsubscribe_token(user_id=user.pk, kind=delivery.kind)],
+    # Words and date formats are the recipient's own, whoever triggers the email.
+    with translation.override(recipient_language(user)):
+        template, context, attachments = kinds.get(delivery.kind).build(delivery, shared)
+        unsubscribe = absolute(
+            reverse(
+                "notifications:unsubscribe",
+                args=[unsubscribe_token(user_id=user.pk, kind=delivery.kind)],
+            )
         )
-    )
-    context.update(
-        user=user,
-        delivery=delivery,
-        unsubscribe_url=unsubscribe,
-        settings_url=absolute(reverse("notifications:reminder_settings")),
-        kind_label=delivery.get_kind_display(),
-    )
-    # Dates and times in the email are the recipient's own.
-    with timezone.override(ZoneInfo(user.time_zone)):
-        message = build_email(
-            template,
-            context,
-            to=[user.email],
-            headers={
-                "Message-ID": delivery.message_id(site_host()),
-                "List-Unsubscribe": f"<{unsubscribe}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "Auto-Submitted": "auto-generated",
-                "X-Epaphras-Kind": delivery.kind,
-            },
+        context.update(
+            user=user,
+            delivery=delivery,
+            unsubscribe_url=unsubscribe,
+            settings_url=absolute(reverse("notifications:reminder_settings")),
+            kind_label=delivery.get_kind_display(),
         )
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    return message
+        # Dates and times in the email are the recipient's own.
+        with timezone.override(ZoneInfo(user.time_zone)):
+            message = build_email(
+                template,
+                context,
+                to=[user.email],
+                headers={
+                    "Message-ID": delivery.message_id(site_host()),
+                    "List-Unsubscribe": f"<{unsubscribe}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    "Auto-Submitted": "auto-generated",
+                    "X-Epaphras-Kind": delivery.kind,
+                },
+            )
+        for name, content, mimetype in attachments:
+            message.attach(name, content, mimetype)
+        return message

@@ -21,6 +21,7 @@ from django.db import connection as database
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
+from accounts.languages import languages_preload
 from notifications import kinds
 from notifications.emails import build_message
 from notifications.kinds import NothingToSend
@@ -315,6 +316,7 @@ def prepare(deliveries: list[Delivery]) -> dict[str, object]:
     by_kind: dict[str, list[Delivery]] = {}
     for delivery in deliveries:
         by_kind.setdefault(delivery.kind, []).append(delivery)
+    languages_preload(delivery.user for delivery in deliveries)
     shared: dict[str, object] = {}
     for kind, of_kind in by_kind.items():
         spec = kinds.get(kind)

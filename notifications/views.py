@@ -87,14 +87,14 @@ def not_today(request: HttpRequest, token: str) -> HttpResponse:
         "title": _("Not today"),
         "heading": _("Rest, and no list tomorrow?"),
         "lead": _("Your daily list will not come on %(day)s. It comes again the day after.")
-        % {"day": date_format(day, "l j F")},
+        % {"day": date_format(day, _("l j F"))},
         "button": _("No list tomorrow"),
     }
     if request.method == "POST":
         services.daily_skip(user=user, day=day)
         context["done_heading"] = _("Rest well")
         context["done_text"] = _("No list on %(day)s. It comes again on %(next)s.") % {
-            "day": date_format(day, "l j F"),
-            "next": date_format(day + timedelta(days=1), "l j F"),
+            "day": date_format(day, _("l j F")),
+            "next": date_format(day + timedelta(days=1), _("l j F")),
         }
     return render(request, "link_action.html", context)

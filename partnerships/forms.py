@@ -3,6 +3,7 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,12 +67,30 @@ class CommunityForm(forms.ModelForm):
 class CommunitySettingsForm(CommunityForm):
     """The community's settings page: what a new community is asked, and its safeguards."""
 
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_(
+            "Pages and emails are written in this language for members who have not chosen "
+            "their own."
+        ),
+    )
+
     class Meta(CommunityForm.Meta):
-        fields = [*CommunityForm.Meta.fields, "two_factor_for_sensitive", "request_review"]
+        fields = [
+            *CommunityForm.Meta.fields,
+            "language",
+            "two_factor_for_sensitive",
+            "request_review",
+        ]
         widgets = {**CommunityForm.Meta.widgets, "request_review": forms.RadioSelect()}  # type: ignore[dict-item]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("Each person's browser decides")),
+            *settings.LANGUAGES,
+        ]
         # Left out of a post (an older form, a script): the setting stays as it is.
         self.fields["request_review"].required = False
 

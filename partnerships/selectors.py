@@ -278,3 +278,18 @@ def review_queue(membership: Membership) -> list[PrayerRequest]:
         .select_related("partner", "created_by", "flagged_by")
         .order_by(order, "updated_at")[:REVIEW_QUEUE_LIMIT]
     )
+
+
+def community_language(user_ids: list[int]) -> dict[int, str]:
+    """Each person's community default language: that of the first community they joined that
+    has one (people in none with a language are left out)."""
+    found: dict[int, str] = {}
+    rows = (
+        Membership.objects.filter(user_id__in=user_ids)
+        .exclude(community__language="")
+        .order_by("joined_at", "pk")
+        .values_list("user_id", "community__language")
+    )
+    for user_id, code in rows:
+        found.setdefault(user_id, code)
+    return found

@@ -120,6 +120,8 @@ def test_seed_demo_is_idempotent_and_prints_how_to_sign_in(db, settings):
     coordinator = User.objects.get(email="coordinator@example.org")
     assert coordinator.check_password("pray-without-ceasing")
     assert Membership.objects.filter(user=coordinator).count() == 2
+    assert "intercesora@example.org" in printed and "Español" in printed
+    assert User.objects.get(email="intercesora@example.org").language == "es"
 
 
 def test_seed_demo_refuses_production(db, settings):

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.timezones import time_zone_choices
@@ -130,7 +131,7 @@ class HourForm(forms.Form):
         hour.choices = choices
         day = cast(forms.TypedChoiceField, self.fields["day"])
         day.choices = [("", _("Every day of the season"))] + [
-            (d.isoformat(), formats.date_format(d, "l j F")) for d in days
+            (d.isoformat(), formats.date_format(d, gettext("l j F"))) for d in days
         ]
         if season.time_zone != str(zone):
             hour.help_text = _(

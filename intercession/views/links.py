@@ -154,7 +154,7 @@ def snooze_link(request: HttpRequest, token: str) -> HttpResponse:
         back = snooze.until.astimezone(ZoneInfo(user.time_zone))
         context["done_heading"] = _("Set aside for a week")
         context["done_text"] = _("It comes back to your list on %(day)s.") % {
-            "day": date_format(back, "l j F")
+            "day": date_format(back, _("l j F"))
         }
         context["next_url"] = reverse("intercession:today", args=[membership.community.slug])
         context["next_label"] = _("See today's list")

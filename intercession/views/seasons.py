@@ -102,7 +102,7 @@ def season_hour_take(request: AuthenticatedRequest, slug: str, pk: int) -> HttpR
             else:
                 text = _("The hour %(when)s on %(day)s is yours.") % {
                     "when": when,
-                    "day": formats.date_format(season_hour.day, "l j F"),
+                    "day": formats.date_format(season_hour.day, _("l j F")),
                 }
             messages.success(request, text)
             return redirect("intercession:season", slug=slug, pk=season.pk)

@@ -66,6 +66,15 @@ class Community(models.Model):
             "Group meetings and reminders follow this time zone unless a person sets their own."
         ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=12,
+        blank=True,
+        help_text=_(
+            "Pages and emails are written in this language for members who have not chosen "
+            "their own. Empty: each browser's language."
+        ),
+    )
     two_factor_for_sensitive = models.BooleanField(
         _("two-factor sign-in before sensitive partners"),
         default=True,

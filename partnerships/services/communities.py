@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from partnerships.audit import audit_community_record
@@ -57,6 +58,7 @@ def community_update(
     time_zone: str,
     two_factor_for_sensitive: bool = True,
     request_review: str = RequestReview.SENSITIVE,
+    language: str | None = None,
 ) -> Community:
     """Save the community's settings. The rule of two-factor before sensitive partners can be
     switched off only by a coordinator who has two-factor (else the coordinator it holds
@@ -81,9 +83,18 @@ def community_update(
     community.time_zone = time_zone
     community.two_factor_for_sensitive = two_factor_for_sensitive
     community.request_review = request_review
+    if language is not None:
+        community.language = language
     community.full_clean()
     community.save(
-        update_fields=["name", "kind", "time_zone", "two_factor_for_sensitive", "request_review"]
+        update_fields=[
+            "name",
+            "kind",
+            "time_zone",
+            "language",
+            "two_factor_for_sensitive",
+            "request_review",
+        ]
     )
     if request_review != was_reviewing:
         audit_community_record(
@@ -95,7 +106,11 @@ def community_update(
         audit_community_record(
             by,
             _("the rule of two-factor before sensitive partners: %(state)s")
-            % {"state": _("on") if two_factor_for_sensitive else _("off")},
+            % {
+                "state": pgettext("a rule", "on")
+                if two_factor_for_sensitive
+                else pgettext("a rule", "off")
+            },
         )
     return community
 

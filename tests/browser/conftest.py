@@ -43,8 +43,9 @@ def new_page(browser, live_server, settings):
     settings.SITE_URL = live_server.url
     contexts = []
 
-    def make(viewport=PHONE, java_script_enabled=True):
+    def make(viewport=PHONE, java_script_enabled=True, **options):
         context = browser.new_context(
+            **options,
             viewport=viewport,
             base_url=live_server.url,
             java_script_enabled=java_script_enabled,

@@ -22,7 +22,10 @@ PEOPLE = [
     ("ruth@example.org", "Ruth Lindqvist", "Europe/Stockholm", Role.INTERCESSOR),
     ("samuel@example.org", "Samuel Ortega", "America/Chicago", Role.INTERCESSOR),
     ("partner@example.org", "Tomasz Nowak", "Europe/Warsaw", Role.PARTNER),
+    ("intercesora@example.org", "Lucía Ramírez", "America/Mexico_City", Role.INTERCESSOR),
 ]
+# Who reads the app in another language than the browser's (the rest leave it to the browser).
+LANGUAGES = {"intercesora@example.org": "es"}
 
 COMMUNITIES = [
     (
@@ -85,6 +88,7 @@ class Command(BaseCommand):
         user, _ = User.objects.get_or_create(email=email)
         user.name = name
         user.time_zone = time_zone
+        user.language = LANGUAGES.get(email, "")
         user.set_password(DEMO_PASSWORD)
         user.save()
         EmailAddress.objects.update_or_create(
@@ -99,5 +103,7 @@ class Command(BaseCommand):
             f"Sign in at {settings.SITE_URL}/accounts/login/ with password {DEMO_PASSWORD!r}:"
         )
         for email, name, _tz, role in PEOPLE[:2] + PEOPLE[4:]:
-            out.write(f"  {role.label:<12} {email:<34} ({name})")
+            language = dict(settings.LANGUAGES).get(LANGUAGES.get(email, ""))
+            language = f", {language}" if language else ""
+            out.write(f"  {role.label:<12} {email:<34} ({name}{language})")
         out.write("Partners can also sign in with a one-time code: it is printed by the worker.")
