@@ -44,21 +44,27 @@ def full_pages(world: World) -> dict[str, list[str]]:
     return pages
 
 
-def test_every_page_has_no_axe_violation(new_page, screenshot):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_page_has_no_axe_violation(new_page, screenshot, language):
+    """In each language: Spanish words are longer, and a page's language must be declared."""
     world = build_world()
     axe = Axe()
     found, impacts, checked = [], Counter(), 0
     for visitor, urls in full_pages(world).items():
         page = new_page()
+        page.set_extra_http_headers({"Accept-Language": language})
         user = world.users[visitor]
         if user is not None:
+            user.language = language
+            user.save(update_fields=["language"])
             signed_in(page, user)
         for url in urls:
             page.goto(url)
+            assert page.locator("html").get_attribute("lang") == language, url
             results = axe.run(page).response
             checked += 1
             if visitor == "coordinator" and ("/print/" in url or "/guide/" in url):
-                screenshot(page, "axe-" + url.strip("/").replace("/", "-"))
+                screenshot(page, f"axe-{language}-" + url.strip("/").replace("/", "-"))
             for violation in results["violations"]:
                 impacts[violation["impact"]] += 1
                 targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
