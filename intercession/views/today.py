@@ -46,6 +46,7 @@ def today(request: AuthenticatedRequest, slug: str) -> HttpResponse:
         "intercession/today.html",
         {
             "daily": daily,
+            "today": timezone.localdate(),
             "new_key": new_key,
             "just_prayed": _just_prayed(request),
             # With nobody on the list, whom to ask for a place in a group.
