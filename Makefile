@@ -21,7 +21,7 @@ install: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv)
 	$(UV) sync --frozen --quiet
 
 browser:
-	@bin/ensure-chromium
+	@bin/ensure-test-tools
 
 ## run: the app on 127.0.0.1:8000 with a Celery worker and beat, SQLite and demo data.
 run: install
