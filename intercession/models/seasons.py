@@ -10,6 +10,7 @@ occurrence (the same rule as every other wall-clock time in the app).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -112,6 +113,11 @@ class Season(models.Model):
     def has_begun(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.begins_at
 
+    def state(self, now: datetime | None = None) -> str:
+        """“running”, “coming” or “over”."""
+        now = now or timezone.now()
+        return "over" if self.is_over(now) else "running" if self.has_begun(now) else "coming"
+
 
 class SeasonDay(models.Model):
     """What a season prays for on one of its days: a focus, a scripture, partners."""
@@ -176,3 +182,12 @@ class SeasonHour(models.Model):
         if self.day is not None:
             return [self.day]
         return self.season.days()
+
+    def occurrences(self) -> Iterator[tuple[date, datetime, datetime]]:
+        """Each (day, start, end) this hour is held, but for the hour the clocks skip on the
+        day they go forward (it begins and ends at the same instant)."""
+        for day in self.days():
+            start = self.season.hour_start(day, self.hour)
+            end = self.season.hour_end(day, self.hour)
+            if start < end:
+                yield day, start, end

@@ -54,17 +54,12 @@ def season_hours_due(now: datetime) -> Iterator[Due]:
         # The hour to remind of now: the one whose reminder time has come and which is not over
         # (after downtime, the one under way); and when the next reminder falls.
         current, following = None, None
-        for day in season_hour.days():
-            start = season.hour_start(day, season_hour.hour)
-            end = season.hour_end(day, season_hour.hour)
-            if start >= end:
-                continue  # the clocks skip this hour on this day
-            if start - REMIND_BEFORE <= now:
-                if end > now:
-                    current = day
-            else:
+        for day, start, end in season_hour.occurrences():
+            if start - REMIND_BEFORE > now:
                 following = start - REMIND_BEFORE
                 break
+            if end > now:
+                current = day
         claimed = SeasonHour.objects.filter(pk=season_hour.pk, remind_at=old).update(
             remind_at=following
         )

@@ -260,7 +260,7 @@ def season_page(season: Season, membership: Membership, now: datetime | None = N
         holders=len({h.user_id for h in held}),
         fasting=len({h.user_id for h in held if h.fasting}),
         summary=season_summary(season, membership, now) if season.has_begun(now) else {},
-        state="over" if season.is_over(now) else "running" if today else "coming",
+        state=season.state(now),
     )
 
 
@@ -283,11 +283,7 @@ def season_list(membership: Membership) -> list[SeasonEntry]:
     entries = [
         SeasonEntry(
             season=season,
-            state="over"
-            if season.is_over(now)
-            else "running"
-            if season.has_begun(now)
-            else "coming",
+            state=season.state(now),
             hours_held=len(held[season.pk]),
         )
         for season in seasons

@@ -25,11 +25,7 @@ REMIND_BEFORE = timedelta(minutes=15)
 def next_reminder(season_hour: SeasonHour, after: datetime) -> datetime | None:
     """When the holder of this hour is next reminded of it, strictly after ``after``; None
     when no hour of theirs is left. An hour the clocks skip on its day is not reminded of."""
-    season = season_hour.season
-    for day in season_hour.days():
-        start = season.hour_start(day, season_hour.hour)
-        if start >= season.hour_end(day, season_hour.hour):
-            continue
+    for _day, start, _end in season_hour.occurrences():
         if start - REMIND_BEFORE > after:
             return start - REMIND_BEFORE
     return None
